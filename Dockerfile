@@ -1,0 +1,27 @@
+# Minutebook: the Slack bot (or, without Slack tokens, a terminal chat) over an index kept in /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    HF_HUB_OFFLINE=1 \
+    MINUTEBOOK_INDEX=/data
+
+WORKDIR /app
+
+# CPU-only PyTorch first, so that sentence-transformers does not pull a CUDA build.
+RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+
+COPY pyproject.toml README.md ingest.py ./
+COPY index ./index
+COPY bot ./bot
+COPY examples ./examples
+RUN pip install --no-cache-dir .
+
+RUN useradd --create-home --uid 10001 minutebook \
+    && mkdir -p /data \
+    && chown minutebook /data
+USER 10001
+VOLUME ["/data"]
+
+CMD ["python", "-m", "bot"]

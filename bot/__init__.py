@@ -1,0 +1,1 @@
+"""Minutebook's front ends: the command line and terminal chat, and the Slack app."""

@@ -1,0 +1,143 @@
+"""python -m bot — ask the minutes from the terminal (ask, chat)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterable
+
+import click
+
+from index.embed import Embedder, ModelError, load_embedder
+from index.search import QuestionError, search
+from index.settings import IsoDate, index_dir, model_for
+from index.store import Filters, Store, StoreError
+
+from .render import render_answer
+
+SLACK_HELP = """\
+Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set.
+To answer in Slack, create the app from manifest.yml at https://api.slack.com/apps, install it
+to your workspace, and set those two variables (see the README). Until then, ask here.
+"""
+
+
+class Session:
+    """An open index with its model, loaded once for however many questions follow."""
+
+    def __init__(self, index_path: str) -> None:
+        self.store = Store(index_path)
+        if self.store.model is None:
+            raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (python ingest.py PATH).")
+        model = model_for(self.store.model)
+        self.store.check_model(model)
+        self.embedder: Embedder = load_embedder(model)
+
+
+def open_session(index_path: str) -> Session:
+    try:
+        return Session(index_path)
+    except (StoreError, ModelError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+index_option = click.option(
+    "--index",
+    "index_path",
+    default=index_dir,
+    show_default="$MINUTEBOOK_INDEX, else ./data",
+    help="Folder that holds the index.",
+)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@index_option
+@click.pass_context
+def cli(context: click.Context, index_path: str) -> None:
+    """Minutebook: ask questions about council minutes, get back the passages that answer them.
+
+    With no command, opens a chat in the terminal.
+    """
+    if context.invoked_subcommand is None:
+        context.invoke(chat, index_path=index_path)
+
+
+@cli.command()
+@click.argument("question")
+@index_option
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--committee", help="Only meetings of committees whose name contains this.")
+@click.option("--after", type=IsoDate(), help="Only meetings on or after this date.")
+@click.option("--before", type=IsoDate(), help="Only meetings on or before this date.")
+def ask(
+    question: str,
+    index_path: str,
+    k: int,
+    as_json: bool,
+    committee: str | None,
+    after: dt.date | None,
+    before: dt.date | None,
+) -> None:
+    """Print the passages that answer QUESTION, with citations.
+
+    QUESTION "-" reads one question per line from standard input (the model loads once).
+    """
+    session = open_session(index_path)
+    filters = Filters(committee=committee, after=after, before=before)
+    questions: Iterable[str] = (line for line in sys.stdin if line.strip()) if question == "-" else [question]
+    failed = False
+    for each in questions:
+        try:
+            answer = search(session.store, session.embedder, each, k=k, filters=filters)
+        except QuestionError as error:
+            failed = True
+            if as_json:
+                click.echo(json.dumps({"question": each.strip(), "error": str(error), "passages": []}))
+            else:
+                click.echo(f"Error: {error}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            sys.stdout.flush()
+        else:
+            if question == "-":
+                click.echo(click.style(f"Q: {answer.question}", bold=True))
+            click.echo(render_answer(answer) + "\n")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@index_option
+def chat(index_path: str) -> None:
+    """Ask questions one after another in the terminal; an empty line or Ctrl-D ends."""
+    if not (os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET")):
+        click.echo(SLACK_HELP, err=True)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("Loading the index and the model…", err=True)
+    session = open_session(index_path)
+    if interactive:
+        click.echo("Ask a question about the minutes (empty line or Ctrl-D to finish).", err=True)
+    while True:
+        try:
+            line = input("Question> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not line.strip():
+            if interactive:
+                break
+            continue
+        if line.strip().lower() in {"quit", "exit", "bye"}:
+            break
+        try:
+            answer = search(session.store, session.embedder, line)
+        except QuestionError as error:
+            click.echo(str(error))
+            continue
+        if not interactive:
+            click.echo(click.style(f"Q: {answer.question}", bold=True))
+        click.echo(render_answer(answer) + "\n")

@@ -1,0 +1,75 @@
+"""The index database's schema, as numbered migrations applied in order (the pattern of `llm`'s embeddings store)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    MIGRATIONS.append(function)
+    return function
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration this database has not had yet."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    applied = {row["name"] for row in db["_migrations"].rows}
+    for function in MIGRATIONS:
+        if function.__name__ not in applied:
+            with db.atomic():
+                function(db)
+                db["_migrations"].insert({"name": function.__name__, "applied_at": dt.datetime.now(dt.UTC).isoformat()})
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["meetings"].create({"id": int, "committee": str, "date": str}, pk="id")
+    db["meetings"].create_index(["committee", "date"])
+    db["documents"].create(
+        {
+            "id": int,
+            "path": str,
+            "source": str,
+            "format": str,
+            "title": str,
+            "meeting_id": int,
+            "fingerprint": str,
+            "characters": int,
+            "text": str,
+            "ingested_at": str,
+        },
+        pk="id",
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db["documents"].create_index(["source"], unique=True)
+    db["items"].create(
+        {"id": int, "document_id": int, "meeting_id": int, "position": int, "number": str, "title": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("meeting_id", "meetings", "id")],
+    )
+    db["chunks"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "item_id": int,
+            "position": int,
+            "char_start": int,
+            "char_end": int,
+            "kind": str,
+            "speakers": str,
+            "context": str,
+            "text": str,
+            "embedding": bytes,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("item_id", "items", "id")],
+    )
+    db.index_foreign_keys()
+    db["chunks"].enable_fts(["context", "text"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)

@@ -1,0 +1,141 @@
+"""Ingest: walk paths, parse, chunk, embed, store; one document at a time, each in its own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .chunk import chunk_document
+from .embed import Embedder, load_embedder
+from .parse import ParseError, parse_bytes
+from .store import Store
+
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.unchanged)} unchanged, {len(self.replaced)} replaced, "
+            f"{len(self.failed)} failed; {self.chunks} chunks in {self.seconds:.1f} s"
+        )
+
+
+def discover(paths: Iterable[str]) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
+    """Files to ingest as (path as the user gave it, file), folders walked recursively; and paths that don't exist."""
+    found: list[tuple[str, Path]] = []
+    missing: list[tuple[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                relative = file.relative_to(path)
+                if file.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.append((os.path.normpath(os.path.join(given, relative)), file))
+        elif path.is_file():
+            found.append((os.path.normpath(given), path))
+        else:
+            missing.append((given, "no such file or folder"))
+    return found, missing
+
+
+def source_key(path: Path) -> str:
+    """A document's identity in the index: its absolute path, whatever folder it was ingested from."""
+    return str(path.resolve())
+
+
+def _fingerprint(data: bytes, committee: str | None, date: dt.date | None) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(f"\0{committee}\0{date}\0{PIPELINE_VERSION}".encode())
+    return digest.hexdigest()
+
+
+def embedded_text(context: str, passage: str) -> str:
+    """What the model sees for a chunk: its committee and item title, then the passage."""
+    passage = " ".join(passage.split())
+    return f"{context}\n{passage}" if context else passage
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    model: str,
+    committee: str | None = None,
+    date: dt.date | None = None,
+    on_failure: Callable[[str, str], None] | None = None,
+) -> IngestReport:
+    """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done."""
+    store.check_model(model)
+    started = time.perf_counter()
+    report = IngestReport()
+    files, missing = discover(paths)
+    embedder: Embedder | None = None
+    show = sys.stderr.isatty()
+
+    def fail(path: str, reason: str) -> None:
+        report.failed.append((path, reason))
+        if on_failure:
+            on_failure(path, reason)
+
+    for path, reason in missing:
+        fail(path, reason)
+    with (
+        tqdm(total=len(files), desc="files", unit="file", disable=not show, position=0) as file_bar,
+        tqdm(desc="chunks", unit="chunk", disable=not show, position=1) as chunk_bar,
+    ):
+        try:
+            for path, file in files:
+                file_bar.set_postfix_str(path[-40:])
+                try:
+                    data = file.read_bytes()
+                except OSError as error:
+                    fail(path, f"cannot be read ({error.strerror})")
+                    file_bar.update()
+                    continue
+                source = source_key(file)
+                fingerprint = _fingerprint(data, committee, date)
+                previous = store.fingerprint(source)
+                if previous == fingerprint:
+                    report.unchanged.append(path)
+                    file_bar.update()
+                    continue
+                try:
+                    document = parse_bytes(data, path, committee=committee, date=date)
+                except ParseError as error:
+                    fail(path, str(error))
+                    file_bar.update()
+                    continue
+                if embedder is None:
+                    embedder = load_embedder(model)
+                    store.claim_model(model, embedder.dimension)
+                chunks = chunk_document(document, embedder.max_tokens, embedder.count_tokens)
+                chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
+                chunk_bar.refresh()
+                vectors = embedder.encode(
+                    [embedded_text(chunk.context, document.span(chunk.start, chunk.end)) for chunk in chunks],
+                    progress=chunk_bar.update,
+                )
+                store.save_document(document, source, fingerprint, chunks, vectors)
+                (report.replaced if previous else report.added).append(path)
+                report.chunks += len(chunks)
+                file_bar.update()
+        finally:
+            store.sync_vectors()
+            report.seconds = time.perf_counter() - started
+    return report

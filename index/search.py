@@ -1,0 +1,232 @@
+"""The one search path: hybrid retrieval over the store, used by the CLI, the bot and the evaluation.
+
+Keyword search (BM25 over SQLite FTS5, Porter-stemmed) and vector search (FAISS,
+cosine) each rank candidates; reciprocal rank fusion merges the two rankings,
+with a further ranking of the candidates that fit the question: decisions when it
+asks what was decided, meetings in the month, season or year it names.
+Whether the minutes answer the question at all is judged on the passages' cosine
+similarity to the question, with a lower bar when most of the question's words
+appear in the passage.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+from .embed import Embedder
+from .store import Filters, Store
+from .structure import MONTH_NAMES, MONTHS, find_date
+
+CANDIDATES = 50
+RRF_K = 60
+RELEVANCE_THRESHOLD = 0.3
+KEYWORD_SUPPORTED_THRESHOLD = 0.12
+MAX_QUERY_TERMS = 40
+DECISION_QUESTION = re.compile(r"\b(decid\w*|decision\w*|resol\w*|agree\w*|approv\w*|vote\w*)\b", re.IGNORECASE)
+MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+SEASON_YEAR = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?![/-]\d)")
+TERM = re.compile(r"\w+(?:['’]\w+)?")
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being below between both
+    but by can could did do does doing done down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours us any anything tell me please know did does say said think thought discussed discuss discussion
+    summarise summarize""".split()
+)
+
+
+class QuestionError(ValueError):
+    """A question that cannot be searched; the message says what to ask instead."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A verbatim passage of the minutes with everything needed to cite it."""
+
+    chunk_id: int
+    text: str
+    document: str
+    committee: str | None
+    date: dt.date | None
+    item: str | None
+    item_number: str | None
+    kind: str
+    speakers: str | None
+    score: float
+    similarity: float
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "document": self.document,
+            "committee": self.committee,
+            "date": self.date.isoformat() if self.date else None,
+            "item": self.item,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passages for a question; when `answered` is false they are only the nearest, not an answer."""
+
+    question: str
+    passages: list[Passage]
+    answered: bool
+    filters: Filters = field(default_factory=Filters)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "passages": [passage.to_json() for passage in self.passages],
+        }
+
+
+def content_terms(question: str) -> list[str]:
+    """The question's words that carry meaning: lower case, no stopwords (unless that leaves nothing)."""
+    terms = list(dict.fromkeys(term.lower() for term in TERM.findall(question)))
+    return ([term for term in terms if term not in STOPWORDS] or terms)[:MAX_QUERY_TERMS]
+
+
+def keyword_query(question: str) -> str | None:
+    """An FTS5 MATCH expression that no user text can break: every term is a quoted string, ORed together."""
+    quoted = ['"' + term.replace('"', '""') + '"' for term in content_terms(question)]
+    return " OR ".join(quoted) or None
+
+
+def term_coverage(terms: list[str], text: str) -> float:
+    """Share of the question's terms found in a passage, comparing word stems crudely by their first letters."""
+    if not terms:
+        return 0.0
+    words = {word.lower()[:5] for word in TERM.findall(text)}
+    return sum(term[:5] in words for term in terms) / len(terms)
+
+
+def mentioned_period(question: str) -> tuple[dt.date, dt.date] | None:
+    """The meeting dates a question points at: "in March 2023", "summer 2023", "in 2024", "on 12 March 2024"."""
+    day = find_date(question)
+    if day:
+        return day, day
+    month = MONTH_YEAR.search(question)
+    if month:
+        year, number = int(month.group("year")), MONTHS[month.group("month").lower()]
+        return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+    season = SEASON_YEAR.search(question)
+    if season:
+        year = int(season.group("year"))
+        first, last = SEASONS[season.group("season").lower()]
+        end_year = year + 1 if last < first else year
+        return dt.date(year, first, 1), dt.date(end_year, last, calendar.monthrange(end_year, last)[1])
+    year = YEAR.search(question)
+    if year:
+        return dt.date(int(year.group(1)), 1, 1), dt.date(int(year.group(1)), 12, 31)
+    return None
+
+
+def _favour(store: Store, fused: dict[int, float], question: str) -> None:
+    """Add a ranking, fused like the others, of the candidates that fit what the question asks for:
+    decisions when it asks what was decided, meetings in the period it names."""
+    if not fused:
+        return
+    period = mentioned_period(question)
+    wants_decision = bool(DECISION_QUESTION.search(question))
+    if not period and not wants_decision:
+        return
+    ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+    facts = store.chunk_facts(ranked)
+    tests = []
+    if wants_decision:
+        tests.append(lambda kind, _date: kind == "decision")
+    if period:
+        start, end = (day.isoformat() for day in period)
+        tests.append(lambda _kind, date: date is not None and start <= date <= end)
+    for fits in tests:
+        for rank, chunk_id in enumerate(chunk_id for chunk_id in ranked if fits(*facts[chunk_id])):
+            fused[chunk_id] += 1.0 / (RRF_K + rank + 1)
+
+
+def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> list[tuple[int, float]]:
+    index = store.vectors()
+    if index.ntotal == 0:
+        return []
+    params = None
+    if filters:
+        allowed = store.allowed_ids(filters)
+        if len(allowed) == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        limit = min(limit, len(allowed))
+    scores, ids = index.search(query.reshape(1, -1), min(limit, index.ntotal), params=params)
+    return [(int(chunk_id), float(score)) for chunk_id, score in zip(ids[0], scores[0]) if chunk_id >= 0]
+
+
+def search(
+    store: Store,
+    embedder: Embedder,
+    question: str,
+    k: int = 5,
+    filters: Filters | None = None,
+) -> Answer:
+    """The top `k` passages for `question`, best first, within `filters`."""
+    filters = filters or Filters()
+    question = " ".join(question.split())
+    if not TERM.search(question):
+        raise QuestionError("That question has no words to search for: ask in words, for example "
+                            "'what did we decide about school transport?'")
+    if k < 1:
+        raise QuestionError("Ask for at least one passage (k must be 1 or more).")
+    query = embedder.encode_question(question)
+    pool = max(CANDIDATES, 4 * k)
+    dense = _dense(store, query, pool, filters)
+    match = keyword_query(question)
+    keyword = store.keyword_search(match, pool, filters) if match else []
+
+    fused: dict[int, float] = {}
+    for ranking in (dense, keyword):
+        for rank, (chunk_id, _) in enumerate(ranking):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    _favour(store, fused, question)
+    top = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))[:k]
+
+    similarity = dict(dense)
+    missing = [chunk_id for chunk_id in top if chunk_id not in similarity]
+    if missing:
+        vectors = store.vectors().reconstruct_batch(np.array(missing, dtype=np.int64))
+        similarity.update(zip(missing, (vectors @ query).tolist()))
+
+    rows = store.passages(top)
+    passages = [
+        Passage(
+            chunk_id=chunk_id,
+            text=rows[chunk_id]["text"],
+            document=rows[chunk_id]["document"],
+            committee=rows[chunk_id]["committee"],
+            date=dt.date.fromisoformat(rows[chunk_id]["date"]) if rows[chunk_id]["date"] else None,
+            item=rows[chunk_id]["item"],
+            item_number=rows[chunk_id]["item_number"],
+            kind=rows[chunk_id]["kind"],
+            speakers=rows[chunk_id]["speakers"],
+            score=fused[chunk_id],
+            similarity=float(similarity[chunk_id]),
+        )
+        for chunk_id in top
+        if chunk_id in rows
+    ]
+    terms = content_terms(question)
+    answered = any(
+        passage.similarity >= RELEVANCE_THRESHOLD
+        or (passage.similarity >= KEYWORD_SUPPORTED_THRESHOLD and term_coverage(terms, passage.text) >= 0.5)
+        for passage in passages
+    )
+    return Answer(question=question, passages=passages, answered=answered, filters=filters)

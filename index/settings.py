@@ -1,0 +1,41 @@
+"""Settings that the index commands read from the environment, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import click
+
+from .embed import DEFAULT_MODEL
+
+DEFAULT_INDEX_DIR = "data"
+
+
+def index_dir() -> str:
+    """Where the index lives: $MINUTEBOOK_INDEX, else ./data."""
+    return os.environ.get("MINUTEBOOK_INDEX") or DEFAULT_INDEX_DIR
+
+
+def configured_model() -> str | None:
+    """The embedding model a person asked for with MINUTEBOOK_MODEL, if any."""
+    return os.environ.get("MINUTEBOOK_MODEL") or None
+
+
+def model_for(recorded: str | None, requested: str | None = None) -> str:
+    """The model to use: the one asked for, else the one the index was built with, else the bundled MiniLM."""
+    return requested or configured_model() or recorded or DEFAULT_MODEL
+
+
+class IsoDate(click.ParamType):
+    """A command-line date written YYYY-MM-DD, refused with an example otherwise."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, parameter, context) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, for example 2024-03-12.", parameter, context)

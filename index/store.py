@@ -1,0 +1,325 @@
+"""The one store: SQLite through sqlite-utils, plus a FAISS file keyed by chunk row id.
+
+SQLite is the source of truth: each document is written in one transaction, with
+its chunks' embeddings, and bumps a `generation` counter. The FAISS file is named
+after the generation it holds; when the file for the current generation is missing
+(an ingest was interrupted before it could write one), it is rebuilt from the
+embeddings in SQLite, so the two never disagree about which chunks exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+import sqlite_utils
+
+from .chunk import Chunk
+from .document import Document
+from .migrations import migrate
+
+DATABASE_NAME = "minutebook.db"
+
+
+class StoreError(Exception):
+    """A problem with the index a person can fix; the message says how."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Limits a search to a committee (any part of its name, any case) and a date range, both ends included."""
+
+    committee: str | None = None
+    after: dt.date | None = None
+    before: dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.committee or self.after or self.before)
+
+    def sql(self) -> tuple[str, dict[str, str]]:
+        """A WHERE clause over `meetings m`, and its parameters."""
+        clauses, params = ["1 = 1"], {}
+        if self.committee:
+            clauses.append("m.committee LIKE :committee")
+            params["committee"] = f"%{self.committee}%"
+        if self.after:
+            clauses.append("m.date >= :after")
+            params["after"] = self.after.isoformat()
+        if self.before:
+            clauses.append("m.date <= :before")
+            params["before"] = self.before.isoformat()
+        return " AND ".join(clauses), params
+
+
+PASSAGE_SELECT = """
+SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, d.path AS document,
+       m.committee, m.date, i.number AS item_number, i.title AS item
+FROM chunks c
+JOIN documents d ON d.id = c.document_id
+JOIN items i ON i.id = c.item_id
+LEFT JOIN meetings m ON m.id = d.meeting_id
+"""
+
+
+class Store:
+    def __init__(self, directory: str | Path, create: bool = False) -> None:
+        self.directory = Path(directory)
+        path = self.directory / DATABASE_NAME
+        if not path.exists() and not create:
+            raise StoreError(
+                f"There is no Minutebook index in '{self.directory}': ingest some minutes first "
+                f"(python ingest.py PATH --index {self.directory}) or point --index / MINUTEBOOK_INDEX at one."
+            )
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"Cannot create the index folder '{self.directory}': {error.strerror}.") from error
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.enable_wal()
+        migrate(self.db)
+        self._vectors: faiss.Index | None = None
+        self._vectors_generation = -1
+
+    def setting(self, key: str) -> str | None:
+        rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    def _set(self, key: str, value: str) -> None:
+        self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def model(self) -> str | None:
+        return self.setting("model")
+
+    @property
+    def generation(self) -> int:
+        return int(self.setting("generation") or 0)
+
+    def check_model(self, name: str) -> None:
+        """Refuse a second embedding model for this index, since vectors of two models don't mix."""
+        recorded = self.model
+        if recorded is not None and recorded != name:
+            raise StoreError(
+                f"The index in '{self.directory}' was built with the embedding model '{recorded}', not '{name}': "
+                f"use '{recorded}', or build a new index for '{name}' in another folder with --index."
+            )
+
+    def claim_model(self, name: str, dimension: int) -> None:
+        """Record the embedding model of this index the first time anything is embedded into it."""
+        self.check_model(name)
+        if self.model is None:
+            with self.db.atomic():
+                self._set("model", name)
+                self._set("dimension", str(dimension))
+
+    def fingerprint(self, source: str) -> str | None:
+        rows = list(self.db.query("SELECT fingerprint FROM documents WHERE source = ?", [source]))
+        return rows[0]["fingerprint"] if rows else None
+
+    def _meeting_id(self, document: Document) -> int | None:
+        if document.committee is None and document.date is None:
+            return None
+        date = document.date.isoformat() if document.date else None
+        rows = list(
+            self.db.query(
+                "SELECT id FROM meetings WHERE committee IS :committee AND date IS :date",
+                {"committee": document.committee, "date": date},
+            )
+        )
+        if rows:
+            return rows[0]["id"]
+        return self.db["meetings"].insert({"committee": document.committee, "date": date}).last_pk
+
+    def save_document(
+        self,
+        document: Document,
+        source: str,
+        fingerprint: str,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+    ) -> None:
+        """Write one document with its items, chunks and vectors in one transaction, replacing any earlier version."""
+        with self.db.atomic():
+            self._delete_documents([source])
+            meeting_id = self._meeting_id(document)
+            document_id = self.db["documents"].insert(
+                {
+                    "path": document.path,
+                    "source": source,
+                    "format": document.format,
+                    "title": document.title,
+                    "meeting_id": meeting_id,
+                    "fingerprint": fingerprint,
+                    "characters": len(document.text),
+                    "text": document.text,
+                    "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+            ).last_pk
+            item_ids = [
+                self.db["items"]
+                .insert(
+                    {
+                        "document_id": document_id,
+                        "meeting_id": meeting_id,
+                        "position": position,
+                        "number": item.number,
+                        "title": item.title,
+                    }
+                )
+                .last_pk
+                for position, item in enumerate(document.items)
+            ]
+            self.db["chunks"].insert_all(
+                {
+                    "document_id": document_id,
+                    "item_id": item_ids[chunk.item_index],
+                    "position": position,
+                    "char_start": chunk.start,
+                    "char_end": chunk.end,
+                    "kind": chunk.kind,
+                    "speakers": ", ".join(chunk.speakers) or None,
+                    "context": chunk.context,
+                    "text": document.text[chunk.start : chunk.end],
+                    "embedding": vector.astype(np.float32).tobytes(),
+                }
+                for position, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
+            )
+            self._set("generation", str(self.generation + 1))
+
+    def _delete_documents(self, sources: Iterable[str]) -> None:
+        for source in sources:
+            rows = list(self.db.query("SELECT id FROM documents WHERE source = ?", [source]))
+            for row in rows:
+                self.db.execute("DELETE FROM chunks WHERE document_id = ?", [row["id"]])
+                self.db.execute("DELETE FROM items WHERE document_id = ?", [row["id"]])
+                self.db.execute("DELETE FROM documents WHERE id = ?", [row["id"]])
+        self.db.execute(
+            "DELETE FROM meetings WHERE id NOT IN (SELECT meeting_id FROM documents WHERE meeting_id IS NOT NULL)"
+        )
+
+    def remove(self, source: str) -> list[str]:
+        """Take out the document at `source`, or every document under it when it is a folder; returns their paths."""
+        rows = list(
+            self.db.query(
+                "SELECT source, path FROM documents WHERE source = :source OR source LIKE :folder ESCAPE '\\'",
+                {"source": source, "folder": _like_escape(source.rstrip(os.sep) + os.sep) + "%"},
+            )
+        )
+        if rows:
+            with self.db.atomic():
+                self._delete_documents(row["source"] for row in rows)
+                self._set("generation", str(self.generation + 1))
+        return [row["path"] for row in rows]
+
+    def vectors(self) -> faiss.Index:
+        """The FAISS index for the current generation, loaded once and reloaded when an ingest has changed it."""
+        generation = self.generation
+        if self._vectors is not None and self._vectors_generation == generation:
+            return self._vectors
+        path = self.directory / f"vectors-{generation}.faiss"
+        if path.exists():
+            self._vectors = faiss.read_index(str(path))
+        else:
+            self._vectors = self._build_vectors()
+            self._write_vectors(self._vectors, generation)
+        self._vectors_generation = generation
+        return self._vectors
+
+    def _build_vectors(self) -> faiss.Index:
+        dimension = int(self.setting("dimension") or 384)
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        rows = list(self.db.query("SELECT id, embedding FROM chunks ORDER BY id"))
+        if rows:
+            ids = np.array([row["id"] for row in rows], dtype=np.int64)
+            matrix = np.frombuffer(b"".join(row["embedding"] for row in rows), dtype=np.float32)
+            index.add_with_ids(matrix.reshape(len(rows), dimension), ids)
+        return index
+
+    def _write_vectors(self, index: faiss.Index, generation: int) -> None:
+        """Write atomically (temporary file, then rename) and drop files of older generations."""
+        target = self.directory / f"vectors-{generation}.faiss"
+        partial = target.with_suffix(".faiss.partial")
+        try:
+            faiss.write_index(index, str(partial))
+            os.replace(partial, target)
+        except (OSError, RuntimeError):
+            partial.unlink(missing_ok=True)
+            return
+        for old in self.directory.glob("vectors-*.faiss"):
+            if old != target:
+                old.unlink(missing_ok=True)
+
+    def sync_vectors(self) -> None:
+        """Bring the FAISS file up to date after a round of writes."""
+        self.vectors()
+
+    def allowed_ids(self, filters: Filters) -> np.ndarray:
+        where, params = filters.sql()
+        rows = self.db.execute(
+            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"LEFT JOIN meetings m ON m.id = d.meeting_id WHERE {where}",
+            params,
+        ).fetchall()
+        return np.array([row[0] for row in rows], dtype=np.int64)
+
+    def keyword_search(self, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
+        """Chunk ids and BM25 scores (higher is better) for an FTS5 MATCH expression."""
+        where, params = filters.sql()
+        rows = self.db.execute(
+            f"""
+            SELECT chunks_fts.rowid, -bm25(chunks_fts, 0.5, 1.0) AS score
+            FROM chunks_fts
+            JOIN chunks c ON c.id = chunks_fts.rowid
+            JOIN documents d ON d.id = c.document_id
+            LEFT JOIN meetings m ON m.id = d.meeting_id
+            WHERE chunks_fts MATCH :match AND {where}
+            ORDER BY score DESC
+            LIMIT :limit
+            """,
+            {"match": match, "limit": limit, **params},
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def chunk_facts(self, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+        """Each chunk's kind ("text" or "decision") and its meeting's ISO date, for re-ranking."""
+        placeholders = ", ".join("?" for _ in ids)
+        rows = self.db.execute(
+            f"SELECT c.id, c.kind, m.date FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"LEFT JOIN meetings m ON m.id = d.meeting_id WHERE c.id IN ({placeholders})",
+            list(ids),
+        ).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def passages(self, ids: Sequence[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        placeholders = ", ".join("?" for _ in ids)
+        rows = self.db.execute_returning_dicts(f"{PASSAGE_SELECT} WHERE c.id IN ({placeholders})", list(ids))
+        return {row["id"]: row for row in rows}
+
+    def status(self) -> dict:
+        """What is indexed: committees with their meeting counts and dates, totals, last ingest."""
+        committees = list(
+            self.db.query(
+                "SELECT committee, COUNT(*) AS meetings, MIN(date) AS first, MAX(date) AS last "
+                "FROM meetings GROUP BY committee ORDER BY committee"
+            )
+        )
+        totals = next(
+            self.db.query(
+                "SELECT (SELECT COUNT(*) FROM documents) AS documents, (SELECT COUNT(*) FROM meetings) AS meetings, "
+                "(SELECT COUNT(*) FROM chunks) AS chunks, (SELECT MIN(date) FROM meetings) AS first, "
+                "(SELECT MAX(date) FROM meetings) AS last, (SELECT MAX(ingested_at) FROM documents) AS last_ingest"
+            )
+        )
+        return {**totals, "model": self.model, "committees": committees}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

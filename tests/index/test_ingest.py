@@ -1,0 +1,107 @@
+"""Ingest into a real index: re-ingest, replacement, removal, interruption, model mismatch, bad files."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from index.embed import DEFAULT_MODEL
+from index.pipeline import ingest, source_key
+from index.store import Store, StoreError
+
+
+def chunk_ids(store):
+    return sorted(row["id"] for row in store.db.query("SELECT id FROM chunks"))
+
+
+def faiss_ids(store):
+    index = store.vectors()
+    return sorted(int(index.id_map.at(i)) for i in range(index.ntotal))
+
+
+@pytest.fixture
+def folder(tmp_path, seed_path):
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    shutil.copy(seed_path, minutes / "signs-of-safety.txt")
+    (minutes / "library.txt").write_text(
+        "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSaturday opening will continue at all 14 branches.\n",
+        encoding="utf-8",
+    )
+    return minutes
+
+
+def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
+    store = Store(tmp_path / "index", create=True)
+    first = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    assert (len(first.added), first.failed) == (2, [])
+    before = chunk_ids(store)
+    assert before == faiss_ids(store)
+
+    again = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    assert (len(again.added), len(again.unchanged), again.chunks) == (0, 2, 0)
+    assert chunk_ids(store) == before
+
+    (folder / "library.txt").write_text(
+        "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSunday opening will start at 3 branches.\n", encoding="utf-8"
+    )
+    changed = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    assert changed.replaced == [str(folder / "library.txt")]
+    texts = [row["text"] for row in store.db.query("SELECT text FROM chunks")]
+    assert any("Sunday opening" in text for text in texts) and not any("Saturday opening" in text for text in texts)
+    assert chunk_ids(store) == faiss_ids(store)
+
+    assert store.remove(source_key(folder / "library.txt")) == [str(folder / "library.txt")]
+    assert store.db["documents"].count == 1
+    assert not any("Sunday" in row["text"] for row in store.db.query("SELECT text FROM chunks"))
+    assert chunk_ids(store) == faiss_ids(store)
+    assert [row["committee"] for row in store.db.query("SELECT committee FROM meetings")] == ["CYP"]
+
+
+def test_document_metadata_wins_over_flags(tmp_path, folder, embedder):
+    store = Store(tmp_path / "index", create=True)
+    ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    assert list(store.db.query("SELECT committee, date FROM meetings")) == [{"committee": "Cabinet", "date": "2024-03-12"}]
+
+
+def test_an_interrupted_ingest_leaves_a_consistent_index(tmp_path, folder, embedder):
+    store = Store(tmp_path / "index", create=True)
+    ingest([str(folder / "library.txt")], store, DEFAULT_MODEL)
+    # A second process is killed after its SQLite commit but before it writes the FAISS file:
+    # the file on disk is then one generation behind the database.
+    other = Store(tmp_path / "index")
+    from index.chunk import chunk_document
+    from index.parse import parse_bytes
+
+    data = (folder / "signs-of-safety.txt").read_bytes()
+    document = parse_bytes(data, "signs-of-safety.txt")
+    chunks = chunk_document(document, embedder.max_tokens, embedder.count_tokens)
+    other.save_document(document, "elsewhere", "fingerprint", chunks, embedder.encode(["x"] * len(chunks)))
+    assert not (tmp_path / "index" / f"vectors-{other.generation}.faiss").exists()
+    reopened = Store(tmp_path / "index")
+    assert faiss_ids(reopened) == chunk_ids(reopened)
+    assert (tmp_path / "index" / f"vectors-{reopened.generation}.faiss").exists()
+    assert len(list((tmp_path / "index").glob("vectors-*.faiss"))) == 1
+
+
+def test_bad_files_are_skipped_and_the_rest_saved(tmp_path, folder, embedder):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (folder / ".DS_Store").write_bytes(b"\x00\x01")
+    store = Store(tmp_path / "index", create=True)
+    report = ingest([str(folder), str(tmp_path / "missing.txt")], store, DEFAULT_MODEL)
+    assert len(report.added) == 2
+    assert sorted(path.rsplit("/", 1)[-1] for path, _ in report.failed) == ["empty.txt", "missing.txt", "scan.pdf"]
+    assert store.db["documents"].count == 2
+
+
+def test_a_second_model_is_refused(tmp_path, folder, embedder):
+    store = Store(tmp_path / "index", create=True)
+    ingest([str(folder / "library.txt")], store, DEFAULT_MODEL)
+    with pytest.raises(StoreError, match="was built with the embedding model 'all-MiniLM-L6-v2'"):
+        ingest([str(folder)], store, "some/other-model")
+
+
+def test_opening_a_missing_index_says_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="ingest some minutes first"):
+        Store(tmp_path / "nothing")

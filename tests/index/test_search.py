@@ -1,0 +1,72 @@
+"""The one search function over the sample index: right passage first, filters, awkward questions."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from index.search import QuestionError, keyword_query, search
+from index.store import Filters, Store
+from tests.conftest import ROOT
+
+QUESTIONS = [json.loads(line) for line in (ROOT / "examples" / "questions.jsonl").read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def store(sample_index):
+    return Store(sample_index)
+
+
+@pytest.mark.parametrize("case", QUESTIONS, ids=[case["question"][:50] for case in QUESTIONS])
+def test_known_questions_put_the_answer_first(store, embedder, case):
+    answer = search(store, embedder, case["question"])
+    assert answer.answered
+    first = answer.passages[0]
+    assert case["answer_contains"] in " ".join(first.text.split())
+    assert first.item == case["item"]
+    assert first.committee == case["committee"]
+    assert first.date == dt.date.fromisoformat(case["date"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        'what did "we" decide about *transport*?',
+        "cost-of-living AND NOT OR NEAR(foster carers)",
+        "committee: children: after: 2019",
+        "^^^ ((( )))  -- ' \" ;DROP TABLE chunks;",
+        "école ŵ 🚌 bus",
+        "x" * 5000,
+    ],
+)
+def test_awkward_questions_are_safe(store, embedder, question):
+    answer = search(store, embedder, question, k=3)
+    assert len(answer.passages) == 3
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!*", "\"\""])
+def test_questions_without_words_are_refused(store, embedder, question):
+    with pytest.raises(QuestionError, match="no words"):
+        search(store, embedder, question)
+
+
+def test_keyword_query_quotes_every_term():
+    assert keyword_query('what about "school" transport*') == '"school" OR "transport"'
+    assert keyword_query("what") == '"what"'
+
+
+def test_unrelated_question_is_not_answered(store, embedder):
+    answer = search(store, embedder, "What is the boiling point of liquid nitrogen in kelvin?")
+    assert not answer.answered
+    assert answer.passages
+
+
+def test_filters_limit_committee_and_dates(store, embedder):
+    committees = [row["committee"] for row in store.db.query("SELECT DISTINCT committee FROM meetings")]
+    target = committees[0]
+    word = target.split()[0].lower()
+    answer = search(store, embedder, "update report", k=10, filters=Filters(committee=word))
+    assert answer.passages and all(word in passage.committee.lower() for passage in answer.passages)
+    dated = search(store, embedder, "update report", k=10, filters=Filters(after=dt.date(2024, 1, 1), before=dt.date(2024, 12, 31)))
+    assert dated.passages and all(dt.date(2024, 1, 1) <= p.date <= dt.date(2024, 12, 31) for p in dated.passages)
+    assert search(store, embedder, "update", filters=Filters(committee="no such committee")).passages == []

@@ -1,0 +1,146 @@
+"""The real commands, run as a person runs them: ingest.py and python -m bot."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import AGENDA_ITEMS, CYP, EXAMPLES, ROOT
+
+SEED_COMMITTEE = "Children and Young People's Overview and Scrutiny Committee"
+
+
+def run(*args, stdin=None, env=None):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300
+    )
+
+
+def no_traceback(result):
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory, seed_path):
+    index = tmp_path_factory.mktemp("seed")
+    result = run("ingest.py", str(seed_path), "--index", str(index), "--committee", SEED_COMMITTEE, "--date", "2019-11-04")
+    assert result.returncode == 0, result.stderr
+    assert "1 added, 0 unchanged, 0 replaced, 0 failed" in result.stdout
+    return index
+
+
+SEED_QUESTIONS = [
+    ("How many practitioners will the new 5-day training course train?", "60 practitioners"),
+    ("How many staff and partners attended the 1-year Conference?", "attended by 130 staff and partners"),
+    ("When did the regional judiciary briefing take place?", "judiciary briefing had taken place in July 2019"),
+    ("Over how many years will the new practice be phased in?", "phased over 2-3 years"),
+    ("What did the committee resolve about Signs of Safety?", "an update to be provided in 12 months"),
+    ("How many family members were involved in safety planning to keep a child with her mother?", "15 family members"),
+    ("What affects social worker retention rates?", "caseload management"),
+    ("Who runs One Point?", "operated jointly with early help"),
+]
+
+
+def test_seed_questions_through_json_lines(seed_index, seed_path):
+    stdin = "".join(question + "\n" for question, _ in SEED_QUESTIONS)
+    result = run("-m", "bot", "ask", "--json", "-", "--index", str(seed_index), stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    source = seed_path.read_text(encoding="utf-8")
+    assert [line["question"] for line in lines] == [question for question, _ in SEED_QUESTIONS]
+    for line, (_, fact) in zip(lines, SEED_QUESTIONS):
+        first = line["passages"][0]
+        assert set(first) == {"text", "document", "committee", "date", "item", "score"}
+        assert fact in first["text"], (line["question"], first["text"][:200])
+        assert first["text"] in source
+        assert first["item"] == "Signs of Safety Implementation"
+        assert (first["committee"], first["date"], first["document"]) == (SEED_COMMITTEE, "2019-11-04", str(seed_path))
+        assert line["answered"] is True
+
+
+def test_human_output_quotes_then_cites(seed_index):
+    result = run("-m", "bot", "ask", "What did the committee resolve?", "-k", "2", "--index", str(seed_index))
+    assert result.returncode == 0, result.stderr
+    assert "│ That the report and presentation be noted and an update to be provided in 12 months." in result.stdout
+    assert f"— {SEED_COMMITTEE} · 4 November 2019 · Signs of Safety Implementation · " in result.stdout
+
+
+def test_unanswerable_question_says_so(seed_index):
+    result = run("-m", "bot", "ask", "What is the price of a season ticket at the football ground?", "--index", str(seed_index))
+    assert result.returncode == 0
+    assert result.stdout.startswith("Nothing in the minutes answers that question.")
+    assert "Nearest passages (not answers):" in result.stdout
+
+
+def test_chat_without_slack_tokens(seed_index):
+    result = run("-m", "bot", "--index", str(seed_index), stdin="How many practitioners will be trained?\n\nWho runs One Point?\n")
+    assert result.returncode == 0, result.stderr
+    assert "SLACK_BOT_TOKEN" in result.stderr and "manifest.yml" in result.stderr
+    assert result.stdout.count("Q: ") == 2
+    answers = " ".join(result.stdout.replace("│", " ").split())
+    assert "60 practitioners" in answers and "operated jointly with early help" in answers
+
+
+def test_ingest_reports_bad_files_in_one_line_each_and_keeps_the_good(tmp_path, seed_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(seed_path.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7 nonsense")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 16)
+    (folder / "sheet.xlsx").write_bytes(b"PK")
+    index = tmp_path / "index"
+    result = run("ingest.py", str(folder), "--index", str(index))
+    no_traceback(result)
+    assert result.returncode == 1
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipped ")]
+    assert len(skipped) == 4
+    assert "1 added, 0 unchanged, 0 replaced, 4 failed" in result.stdout
+    asked = run("-m", "bot", "ask", "--json", "practitioners trained", "--index", str(index))
+    assert json.loads(asked.stdout)["passages"][0]["document"] == str(folder / "good.txt")
+
+
+def test_reingest_and_remove_from_the_command_line(tmp_path, seed_path):
+    index = tmp_path / "index"
+    assert run("ingest.py", str(seed_path), "--index", str(index)).returncode == 0
+    again = run("ingest.py", str(seed_path), "--index", str(index))
+    assert "0 added, 1 unchanged" in again.stdout
+    removed = run("ingest.py", "--remove", str(seed_path), "--index", str(index))
+    assert removed.returncode == 0 and f"Removed {seed_path}" in removed.stdout
+    asked = run("-m", "bot", "ask", "--json", "training", "--index", str(index))
+    assert json.loads(asked.stdout)["passages"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest.py", "x.txt", "--date", "12/03/2024"], "is not a date: write it as YYYY-MM-DD"),
+        (["-m", "bot", "ask", "anything", "--index", "/nonexistent/index"], "There is no Minutebook index"),
+        (["-m", "bot", "ask", "-k", "0", "anything"], "-k"),
+        (["-m", "bot", "ask", "???", "--index", "{seed}"], "no words to search for"),
+    ],
+)
+def test_mistakes_get_one_clear_sentence(args, message, seed_index):
+    result = run(*[arg.replace("{seed}", str(seed_index)) for arg in args])
+    no_traceback(result)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_sample_minutes_end_to_end(tmp_path):
+    index = tmp_path / "index"
+    result = run("ingest.py", str(EXAMPLES), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    result = run("ingest.py", str(AGENDA_ITEMS), "--index", str(index), "--committee", CYP, "--date", "2023-10-10")
+    assert result.returncode == 0, result.stderr
+    cases = [json.loads(line) for line in (ROOT / "examples" / "questions.jsonl").read_text().splitlines() if line.strip()]
+    asked = run("-m", "bot", "ask", "--json", "-", "--index", str(index), stdin="".join(case["question"] + "\n" for case in cases))
+    assert asked.returncode == 0, asked.stderr
+    for case, line in zip(cases, asked.stdout.splitlines(), strict=True):
+        first = json.loads(line)["passages"][0]
+        assert case["answer_contains"] in " ".join(first["text"].split()), case["question"]
+        assert first["item"] == case["item"]
