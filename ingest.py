@@ -30,7 +30,9 @@ from index.store import Store, StoreError
     help="Sentence-transformers model name or path (default: $MINUTEBOOK_MODEL, else the index's own, "
     "else the bundled all-MiniLM-L6-v2).",
 )
-@click.option("--remove", is_flag=True, help="Take the documents at PATH (a file, or every file under a folder) out of the index.")
+@click.option(
+    "--remove", is_flag=True, help="Take the documents at PATH (a file, or every file under a folder) out of the index."
+)
 def main(
     paths: tuple[str, ...],
     index_path: str,

@@ -74,14 +74,16 @@ def _word_windows(text: str, start: int, end: int, budget: int, count: TokenCoun
 
 
 def context_line(document: Document, item: Item, kind: str = "text") -> str:
-    """What is embedded in front of a chunk so that it carries its committee, agenda item and whether it is a decision."""
+    """What is embedded before a chunk: its committee, agenda item, and whether it is a decision."""
     parts = [part for part in (document.committee, item.title) if part]
     if kind == "decision":
         parts.append("Resolved (decision)")
     return " — ".join(parts)
 
 
-def chunk_document(document: Document, max_tokens: int = 256, count_tokens: TokenCounter = word_count_tokens) -> list[Chunk]:
+def chunk_document(
+    document: Document, max_tokens: int = 256, count_tokens: TokenCounter = word_count_tokens
+) -> list[Chunk]:
     """Split a document into chunks whose embedded text (context + passage) fits `max_tokens`."""
     chunks: list[Chunk] = []
     text = document.text

@@ -54,7 +54,11 @@ class Embedder:
         try:
             self.model = SentenceTransformer(location, device="cpu")
         except Exception as error:  # noqa: BLE001 - hub and loader errors vary by version
-            hint = "" if Path(location).exists() else " (downloads are off, so it must be a local folder or already cached)"
+            hint = (
+                ""
+                if Path(location).exists()
+                else " (downloads are off, so it must be a local folder or already cached)"
+            )
             raise ModelError(
                 f"Could not load the embedding model '{name}'{hint}: give the path of a sentence-transformers "
                 f"model folder with --model or MINUTEBOOK_MODEL."

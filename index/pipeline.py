@@ -91,7 +91,8 @@ def ingest(
     def fail(path: str, reason: str) -> None:
         report.failed.append((path, reason))
         if on_failure:
-            on_failure(path, reason)
+            with tqdm.external_write_mode(file=sys.stderr):
+                on_failure(path, reason)
 
     for path, reason in missing:
         fail(path, reason)
@@ -101,7 +102,7 @@ def ingest(
     ):
         try:
             for path, file in files:
-                file_bar.set_postfix_str(path[-40:])
+                file_bar.set_postfix_str(file.name)
                 try:
                     data = file.read_bytes()
                 except OSError as error:

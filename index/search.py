@@ -31,7 +31,9 @@ MAX_QUERY_TERMS = 40
 DECISION_QUESTION = re.compile(r"\b(decid\w*|decision\w*|resol\w*|agree\w*|approv\w*|vote\w*)\b", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
-SEASON_YEAR = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+SEASON_YEAR = re.compile(
+    r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
+)
 YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?![/-]\d)")
 TERM = re.compile(r"\w+(?:['’]\w+)?")
 STOPWORDS = frozenset(
@@ -168,7 +170,7 @@ def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> lis
         params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         limit = min(limit, len(allowed))
     scores, ids = index.search(query.reshape(1, -1), min(limit, index.ntotal), params=params)
-    return [(int(chunk_id), float(score)) for chunk_id, score in zip(ids[0], scores[0]) if chunk_id >= 0]
+    return [(int(chunk_id), float(score)) for chunk_id, score in zip(ids[0], scores[0], strict=True) if chunk_id >= 0]
 
 
 def search(
@@ -182,8 +184,10 @@ def search(
     filters = filters or Filters()
     question = " ".join(question.split())
     if not TERM.search(question):
-        raise QuestionError("That question has no words to search for: ask in words, for example "
-                            "'what did we decide about school transport?'")
+        raise QuestionError(
+            "That question has no words to search for: ask in words, for example "
+            "'what did we decide about school transport?'"
+        )
     if k < 1:
         raise QuestionError("Ask for at least one passage (k must be 1 or more).")
     query = embedder.encode_question(question)
@@ -203,7 +207,7 @@ def search(
     missing = [chunk_id for chunk_id in top if chunk_id not in similarity]
     if missing:
         vectors = store.vectors().reconstruct_batch(np.array(missing, dtype=np.int64))
-        similarity.update(zip(missing, (vectors @ query).tolist()))
+        similarity.update(zip(missing, (vectors @ query).tolist(), strict=True))
 
     rows = store.passages(top)
     passages = [

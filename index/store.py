@@ -148,19 +148,23 @@ class Store:
         with self.db.atomic():
             self._delete_documents([source])
             meeting_id = self._meeting_id(document)
-            document_id = self.db["documents"].insert(
-                {
-                    "path": document.path,
-                    "source": source,
-                    "format": document.format,
-                    "title": document.title,
-                    "meeting_id": meeting_id,
-                    "fingerprint": fingerprint,
-                    "characters": len(document.text),
-                    "text": document.text,
-                    "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                }
-            ).last_pk
+            document_id = (
+                self.db["documents"]
+                .insert(
+                    {
+                        "path": document.path,
+                        "source": source,
+                        "format": document.format,
+                        "title": document.title,
+                        "meeting_id": meeting_id,
+                        "fingerprint": fingerprint,
+                        "characters": len(document.text),
+                        "text": document.text,
+                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    }
+                )
+                .last_pk
+            )
             item_ids = [
                 self.db["items"]
                 .insert(

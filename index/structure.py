@@ -60,9 +60,12 @@ MINUTES_OF = re.compile(
     re.IGNORECASE,
 )
 HEADER_HINT = re.compile(
-    r"^(?:Agenda\s+and\s+)?(?:Draft\s+|Printed\s+|Confirmed\s+)?Minutes\b|^Meeting\s*:|\bheld\s+(?:on|at)\b", re.IGNORECASE
+    r"^(?:Agenda\s+and\s+)?(?:Draft\s+|Printed\s+|Confirmed\s+)?Minutes\b|^Meeting\s*:|\bheld\s+(?:on|at)\b",
+    re.IGNORECASE,
 )
-MEETING_LINE = re.compile(r"^Meeting:\s*(?P<meeting>.+?)(?:\s*\((?:Agenda\s+)?Item\s+(?P<number>[\w.]+)\))?$", re.IGNORECASE)
+MEETING_LINE = re.compile(
+    r"^Meeting:\s*(?P<meeting>.+?)(?:\s*\((?:Agenda\s+)?Item\s+(?P<number>[\w.]+)\))?$", re.IGNORECASE
+)
 NUMBERED_HEADING = re.compile(
     r"^(?:#{1,6}\s*)?(?:(?:Agenda\s+)?Item\s+|Minute\s+(?:No\.?\s*)?)?"
     r"(?P<number>\d{1,3}[a-z]?|[A-Z]{1,4}\s?\d{1,3}(?:/\d{2,4})*|\d{1,3}/\d{2,4})[.):]?\s+(?:[-–—]\s+)?"
@@ -110,8 +113,12 @@ _ROLE = (
     r"Solicitor|Auditor|Treasurer|Portfolio\s+Holder|Cabinet\s+Member|Lead\s+Member)"
     r"(?:\s+(?:of|for)\s+[A-Z][\w'’&-]*(?:,?\s+(?:and\s+|&\s+)?[A-Z][\w'’-]*){0,5})?"
 )
-SPEAKER_ACTS = re.compile(rf"(?P<who>{_PERSON}|{_ROLE})(?:,[^,.]{{1,60}},)?\s+(?:also\s+|then\s+)?(?:{_SPEECH_VERBS})\b")
-SPEAKER_ASKS = re.compile(rf"\b(?:question|questions|query|queries|comments?)\s+(?:from|by)\s+(?P<who>{_PERSON}|{_ROLE})")
+SPEAKER_ACTS = re.compile(
+    rf"(?P<who>{_PERSON}|{_ROLE})(?:,[^,.]{{1,60}},)?\s+(?:also\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+)
+SPEAKER_ASKS = re.compile(
+    rf"\b(?:question|questions|query|queries|comments?)\s+(?:from|by)\s+(?P<who>{_PERSON}|{_ROLE})"
+)
 SPEAKER_PREFIX = re.compile(r"^(?P<who>[A-Z][^:\n]{1,100}?):\s+\S")
 NOT_SPEAKERS = {
     "present",
@@ -239,7 +246,8 @@ def _numbered_heading(text: str) -> tuple[str, str] | None:
         or len(title.split()) > 18
         or title[-1] in ".;,"
         or re.match(r"(?:That|that)\b", title)
-        or re.match(r"\d", title) and not re.match(r"\d{4}\b", title)
+        or re.match(r"\d", title)
+        and not re.match(r"\d{4}\b", title)
     ):
         return None
     return match.group("number"), title

@@ -89,7 +89,7 @@ def runs(text: str) -> list[tuple[str, bool]]:
     pos = 0
     for m in BOLD_RE.finditer(text):
         if m.start() > pos:
-            out.append((text[pos:m.start()], False))
+            out.append((text[pos : m.start()], False))
         out.append((m.group(1), True))
         pos = m.end()
     if pos < len(text):
@@ -220,7 +220,12 @@ def make_pdf(src: Path, dest: Path) -> None:
         "title", fontName="Helvetica-Bold", fontSize=13, leading=17, alignment=TA_CENTER, spaceAfter=6
     )
     heading = ParagraphStyle(
-        "heading", fontName="Helvetica-Bold", fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=6,
+        "heading",
+        fontName="Helvetica-Bold",
+        fontSize=11.5,
+        leading=15,
+        spaceBefore=10,
+        spaceAfter=6,
         keepWithNext=1,
     )
 

@@ -34,11 +34,11 @@ def embedder():
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, embedder) -> Path:
     """The bundled sample minutes ingested once, through the same pipeline as `python ingest.py`."""
+    import datetime as dt
+
     from index.embed import DEFAULT_MODEL
     from index.pipeline import ingest
     from index.store import Store
-
-    import datetime as dt
 
     directory = tmp_path_factory.mktemp("sample-index")
     store = Store(directory, create=True)

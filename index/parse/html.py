@@ -13,7 +13,9 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..document import Block, join_runs
 
 CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "svg"]
-CHROME_CLASS = re.compile(r"breadcrumb|cookie|skip|menu|navigation|sidebar|mgLinks|mgFooter|mgPdfSize|mgActionList", re.I)
+CHROME_CLASS = re.compile(
+    r"breadcrumb|cookie|skip|menu|navigation|sidebar|mgLinks|mgFooter|mgPdfSize|mgActionList", re.I
+)
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 HEADING_CLASS = re.compile(r"TitleTxt|mgSubTitle|mgAiTitle|heading", re.I)
 BLOCK_TAGS = HEADING_TAGS | {

@@ -69,7 +69,9 @@ def test_one_enormous_sentence_is_cut_at_words():
 
 
 def test_real_tokenizer_limit_on_the_seed(seed_path, embedder):
-    document = parse_bytes(seed_path.read_bytes(), str(seed_path), committee="Children and Young People's Overview and Scrutiny Committee")
+    document = parse_bytes(
+        seed_path.read_bytes(), str(seed_path), committee="Children and Young People's Overview and Scrutiny Committee"
+    )
     for chunk in chunk_document(document, embedder.max_tokens, embedder.count_tokens):
         text = document.text[chunk.start : chunk.end]
         embedded = f"{chunk.context}\n{' '.join(text.split())}"

@@ -43,7 +43,8 @@ def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
     assert chunk_ids(store) == before
 
     (folder / "library.txt").write_text(
-        "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSunday opening will start at 3 branches.\n", encoding="utf-8"
+        "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSunday opening will start at 3 branches.\n",
+        encoding="utf-8",
     )
     changed = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
     assert changed.replaced == [str(folder / "library.txt")]
@@ -61,7 +62,9 @@ def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
 def test_document_metadata_wins_over_flags(tmp_path, folder, embedder):
     store = Store(tmp_path / "index", create=True)
     ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
-    assert list(store.db.query("SELECT committee, date FROM meetings")) == [{"committee": "Cabinet", "date": "2024-03-12"}]
+    assert list(store.db.query("SELECT committee, date FROM meetings")) == [
+        {"committee": "Cabinet", "date": "2024-03-12"}
+    ]
 
 
 def test_an_interrupted_ingest_leaves_a_consistent_index(tmp_path, folder, embedder):

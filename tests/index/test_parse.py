@@ -10,12 +10,20 @@ from index.parse import ParseError, parse_bytes
 
 def items(document):
     return [
-        (item.number, item.title, [document.paragraph_text(p) for p in item.paragraphs], [p.kind for p in item.paragraphs])
+        (
+            item.number,
+            item.title,
+            [document.paragraph_text(p) for p in item.paragraphs],
+            [p.kind for p in item.paragraphs],
+        )
         for item in document.items
     ]
 
 
-MINUTES = "Agenda item\n\nHome to School Transport\n\nMinutes:\n\nCosts rose to £4.2m “this year”.\n\nResolved\n\nThat the report be noted.\n"
+MINUTES = (
+    "Agenda item\n\nHome to School Transport\n\nMinutes:\n\n"
+    "Costs rose to £4.2m “this year”.\n\nResolved\n\nThat the report be noted.\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +38,12 @@ MINUTES = "Agenda item\n\nHome to School Transport\n\nMinutes:\n\nCosts rose to 
 def test_text_encodings(data):
     document = parse_bytes(data, "item.txt")
     assert items(document) == [
-        (None, "Home to School Transport", ["Costs rose to £4.2m “this year”.", "That the report be noted."], ["text", "decision"])
+        (
+            None,
+            "Home to School Transport",
+            ["Costs rose to £4.2m “this year”.", "That the report be noted."],
+            ["text", "decision"],
+        )
     ]
     assert not document.text.startswith("\ufeff")
 
@@ -39,7 +52,9 @@ def test_markdown_headings():
     text = "# Cabinet – 9 July 2024\n\n## 4. Electric Vehicle Charging\n\nCabinet approved 120 new charge points.\n"
     document = parse_bytes(text.encode(), "cabinet.md")
     assert (document.committee, document.date) == ("Cabinet", dt.date(2024, 7, 9))
-    assert items(document) == [("4", "Electric Vehicle Charging", ["Cabinet approved 120 new charge points."], ["text"])]
+    assert items(document) == [
+        ("4", "Electric Vehicle Charging", ["Cabinet approved 120 new charge points."], ["text"])
+    ]
 
 
 MODERNGOV_PAGE = """<!DOCTYPE html><html><head><title>Agenda item - Flood Defences</title>
@@ -74,11 +89,16 @@ def test_moderngov_agenda_item_page():
             ["text", "text", "text", "decision"],
         )
     ]
-    assert "not minutes" not in document.text and "Copyright" not in document.text and "Councillors" not in document.text
+    assert (
+        "not minutes" not in document.text and "Copyright" not in document.text and "Councillors" not in document.text
+    )
 
 
 def test_ordinary_web_page_uses_main():
-    page = b"<html><body><header>Site</header><main><h1>Parking review</h1><p>Charges stay at \xc2\xa31.</p></main></body></html>"
+    page = (
+        b"<html><body><header>Site</header><main><h1>Parking review</h1>"
+        b"<p>Charges stay at \xc2\xa31.</p></main></body></html>"
+    )
     document = parse_bytes(page, "page.htm")
     assert items(document) == [(None, "Parking review", ["Charges stay at £1."], ["text"])]
 
@@ -96,7 +116,12 @@ def test_docx_heading_styles():
     document = parse_bytes(buffer.getvalue(), "audit.docx")
     assert (document.committee, document.date) == ("Audit Committee", dt.date(2026, 2, 10))
     assert items(document) == [
-        ("3", "Internal Audit Progress", ["Eleven of the 14 planned audits were complete.", "That the progress report be noted."], ["text", "decision"])
+        (
+            "3",
+            "Internal Audit Progress",
+            ["Eleven of the 14 planned audits were complete.", "That the progress report be noted."],
+            ["text", "decision"],
+        )
     ]
 
 
@@ -109,7 +134,16 @@ def test_multi_page_pdf_with_bold_headings_and_footers():
         ("Helvetica-Bold", "4. Electric Vehicle Charging"),
         ("Helvetica", "Cabinet approved 120 new charge points across the county."),
     ]
-    for page, content in enumerate([lines, [("Helvetica-Bold", "5. Library Opening Hours"), ("Helvetica", "Saturday opening will continue at all branches.")]], start=1):
+    for page, content in enumerate(
+        [
+            lines,
+            [
+                ("Helvetica-Bold", "5. Library Opening Hours"),
+                ("Helvetica", "Saturday opening will continue at all branches."),
+            ],
+        ],
+        start=1,
+    ):
         y = 780
         for font, text in content:
             canvas.setFont(font, 12)

