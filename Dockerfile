@@ -5,14 +5,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 \
-    MINUTEBOOK_INDEX=/data
+    MINUTEBOOK_INDEX=/data \
+    MINUTEBOOK_HOST=0.0.0.0 \
+    PORT=3000
 
 WORKDIR /app
 
 # CPU-only PyTorch first, so that sentence-transformers does not pull a CUDA build.
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
-COPY pyproject.toml README.md ingest.py ./
+COPY pyproject.toml README.md manifest.yml ingest.py ./
 COPY index ./index
 COPY bot ./bot
 COPY examples ./examples
@@ -23,5 +25,6 @@ RUN useradd --create-home --uid 10001 minutebook \
     && chown minutebook /data
 USER 10001
 VOLUME ["/data"]
+EXPOSE 3000
 
 CMD ["python", "-m", "bot"]

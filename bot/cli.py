@@ -15,13 +15,26 @@ from index.search import QuestionError, search
 from index.settings import IsoDate, index_dir, model_for
 from index.store import Filters, Store, StoreError
 
+from .config import slack_configured
 from .render import render_answer
 
 SLACK_HELP = """\
 Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set.
 To answer in Slack, create the app from manifest.yml at https://api.slack.com/apps, install it
-to your workspace, and set those two variables (see the README). Until then, ask here.
+to your workspace, set those two variables (and SLACK_APP_TOKEN for Socket Mode), then run
+python -m bot serve (see the README). Until then, ask here.
 """
+
+
+def default_host() -> str:
+    return os.environ.get("MINUTEBOOK_HOST") or "127.0.0.1"
+
+
+def default_port() -> int:
+    value = os.environ.get("PORT") or "3000"
+    if not value.isdigit():
+        raise click.ClickException(f"PORT '{value}' is not a port number: set it to a number such as 3000.")
+    return int(value)
 
 
 class Session:
@@ -58,10 +71,14 @@ index_option = click.option(
 def cli(context: click.Context, index_path: str) -> None:
     """Minutebook: ask questions about council minutes, get back the passages that answer them.
 
-    With no command, opens a chat in the terminal.
+    With no command: serves Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) are set,
+    else opens a chat in the terminal.
     """
     if context.invoked_subcommand is None:
-        context.invoke(chat, index_path=index_path)
+        if slack_configured():
+            context.invoke(serve, http=False, host=default_host(), port=default_port())
+        else:
+            context.invoke(chat, index_path=index_path)
 
 
 @cli.command()
@@ -141,3 +158,41 @@ def chat(index_path: str) -> None:
         if not interactive:
             click.echo(click.style(f"Q: {answer.question}", bold=True))
         click.echo(render_answer(answer) + "\n")
+
+
+@cli.command()
+@click.option("--http", is_flag=True, help="Serve the HTTP endpoint /slack/events instead of Socket Mode.")
+@click.option(
+    "--host", default=default_host, show_default="$MINUTEBOOK_HOST, else 127.0.0.1", help="Address for --http."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=default_port, show_default="$PORT, else 3000")
+def serve(http: bool, host: str, port: int) -> None:
+    """Answer in Slack: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
+    from .config import ConfigError, load_settings
+    from .slack.answering import Answerer
+    from .slack.app import build_app
+    from .slack.server import configure_logging, serve_http, serve_socket_mode
+
+    configure_logging()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    use_http = http or not settings.app_token
+    if use_http and not settings.signing_secret:
+        raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
+    session = open_session(settings.index)
+    try:
+        app = build_app(settings, Answerer(session.store, session.embedder))
+    except (BoltError, SlackApiError, OSError) as error:
+        raise click.ClickException(
+            f"Could not check SLACK_BOT_TOKEN with Slack at {settings.api_url} ({error}): "
+            "check the token and that Slack can be reached."
+        ) from None
+    if use_http:
+        serve_http(app, host, port)
+    else:
+        serve_socket_mode(app, settings.app_token)

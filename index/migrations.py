@@ -73,3 +73,28 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     db.index_foreign_keys()
     db["chunks"].enable_fts(["context", "text"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)
+
+
+@migration
+def m002_answers_feedback_urls(db: sqlite_utils.Database) -> None:
+    """Answers the bot gave (so that they can be shared and rated), feedback on them, and source URLs."""
+    db["documents"].add_column("url", str)
+    db["answers"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "question": str,
+            "filters": str,
+            "answered": int,
+            "passages": str,
+            "user_id": str,
+            "channel_id": str,
+        },
+        pk="id",
+    )
+    db["feedback"].create(
+        {"id": int, "created_at": str, "answer_id": int, "user_id": str, "helpful": int},
+        pk="id",
+        foreign_keys=[("answer_id", "answers", "id")],
+    )
+    db["feedback"].create_index(["answer_id"])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import faiss
 import numpy as np
@@ -35,6 +35,10 @@ SEASON_YEAR = re.compile(
     r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
 )
 YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?![/-]\d)")
+WRITTEN_FILTER = re.compile(
+    r"\b(?P<name>committee|after|before):\s*(?:\"(?P<quoted>[^\"]*)\"|“(?P<curly>[^”]*)”|(?P<bare>[^\s\"“]+))",
+    re.IGNORECASE,
+)
 TERM = re.compile(r"\w+(?:['’]\w+)?")
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being below between both
@@ -58,6 +62,7 @@ class Passage:
     chunk_id: int
     text: str
     document: str
+    url: str | None
     committee: str | None
     date: dt.date | None
     item: str | None
@@ -66,6 +71,14 @@ class Passage:
     speakers: str | None
     score: float
     similarity: float
+
+    def to_record(self) -> dict:
+        """Every field, JSON-ready, so that a saved answer can be shown again."""
+        return {**asdict(self), "date": self.date.isoformat() if self.date else None}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Passage:
+        return cls(**{**record, "date": dt.date.fromisoformat(record["date"]) if record["date"] else None})
 
     def to_json(self) -> dict:
         return {
@@ -93,6 +106,39 @@ class Answer:
             "answered": self.answered,
             "passages": [passage.to_json() for passage in self.passages],
         }
+
+
+def written_filters(question: str) -> tuple[str, Filters]:
+    """Filters written in the question — committee:"Children and Young People", after:2019-01-01, before:2020 —
+    taken out of it, so that the rest is what is searched."""
+    found: dict[str, str] = {}
+
+    def take(match: re.Match) -> str:
+        found[match.group("name").lower()] = next(value for value in match.group("quoted", "curly", "bare") if value)
+        return " "
+
+    rest = " ".join(WRITTEN_FILTER.sub(take, question).split())
+    if found and not TERM.search(rest):
+        raise QuestionError(
+            "Add a question to the filters, for example: committee:Cabinet what did we decide about parking?"
+        )
+    committee = " ".join(found["committee"].split()) if "committee" in found else None
+    return rest, Filters(
+        committee=committee or None,
+        after=_written_date(found.get("after"), "after", start=True),
+        before=_written_date(found.get("before"), "before", start=False),
+    )
+
+
+def _written_date(value: str | None, name: str, start: bool) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1) if start else dt.date(int(value), 12, 31)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QuestionError(f"'{name}:{value}' is not a date: write it as {name}:YYYY-MM-DD or {name}:YYYY.") from None
 
 
 def content_terms(question: str) -> list[str]:
@@ -181,8 +227,8 @@ def search(
     filters: Filters | None = None,
 ) -> Answer:
     """The top `k` passages for `question`, best first, within `filters`."""
-    filters = filters or Filters()
-    question = " ".join(question.split())
+    question, written = written_filters(question)
+    filters = (filters or Filters()).merged(written)
     if not TERM.search(question):
         raise QuestionError(
             "That question has no words to search for: ask in words, for example "
@@ -215,6 +261,7 @@ def search(
             chunk_id=chunk_id,
             text=rows[chunk_id]["text"],
             document=rows[chunk_id]["document"],
+            url=rows[chunk_id]["url"],
             committee=rows[chunk_id]["committee"],
             date=dt.date.fromisoformat(rows[chunk_id]["date"]) if rows[chunk_id]["date"] else None,
             item=rows[chunk_id]["item"],

@@ -10,7 +10,9 @@ embeddings in SQLite, so the two never disagree about which chunks exist.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,37 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.committee or self.after or self.before)
 
+    def describe(self) -> str:
+        """The filters as a person would say them: committee “Cabinet” · after 1 January 2019."""
+        parts = []
+        if self.committee:
+            parts.append(f"committee “{self.committee}”")
+        if self.after:
+            parts.append(f"on or after {self.after.day} {self.after:%B %Y}")
+        if self.before:
+            parts.append(f"on or before {self.before.day} {self.before:%B %Y}")
+        return " · ".join(parts)
+
+    def to_record(self) -> dict:
+        return {
+            "committee": self.committee,
+            "after": self.after.isoformat() if self.after else None,
+            "before": self.before.isoformat() if self.before else None,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Filters:
+        dates = {key: dt.date.fromisoformat(record[key]) if record.get(key) else None for key in ("after", "before")}
+        return cls(committee=record.get("committee"), **dates)
+
+    def merged(self, other: Filters) -> Filters:
+        """These filters, with any that `other` sets taking their place."""
+        return Filters(
+            committee=other.committee or self.committee,
+            after=other.after or self.after,
+            before=other.before or self.before,
+        )
+
     def sql(self) -> tuple[str, dict[str, str]]:
         """A WHERE clause over `meetings m`, and its parameters."""
         clauses, params = ["1 = 1"], {}
@@ -57,7 +90,7 @@ class Filters:
 
 
 PASSAGE_SELECT = """
-SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, d.path AS document,
+SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, d.path AS document, d.url,
        m.committee, m.date, i.number AS item_number, i.title AS item
 FROM chunks c
 JOIN documents d ON d.id = c.document_id
@@ -79,7 +112,8 @@ class Store:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"Cannot create the index folder '{self.directory}': {error.strerror}.") from error
-        self.db = sqlite_utils.Database(path)
+        # One connection, shared by the bot's worker threads; callers that share it serialise access.
+        self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
         self.db.execute("PRAGMA busy_timeout = 5000")
         self.db.enable_wal()
         migrate(self.db)
@@ -306,6 +340,53 @@ class Store:
         placeholders = ", ".join("?" for _ in ids)
         rows = self.db.execute_returning_dicts(f"{PASSAGE_SELECT} WHERE c.id IN ({placeholders})", list(ids))
         return {row["id"]: row for row in rows}
+
+    def save_answer(
+        self,
+        question: str,
+        filters: Filters,
+        answered: bool,
+        passages: list[dict],
+        user_id: str,
+        channel_id: str | None,
+    ) -> int:
+        """Keep an answer the bot gave, so that it can be shared to the channel and rated later."""
+        return (
+            self.db["answers"]
+            .insert(
+                {
+                    "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "question": question,
+                    "filters": json.dumps(filters.to_record()),
+                    "answered": int(answered),
+                    "passages": json.dumps(passages, ensure_ascii=False),
+                    "user_id": user_id,
+                    "channel_id": channel_id,
+                }
+            )
+            .last_pk
+        )
+
+    def saved_answer(self, answer_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM answers WHERE id = ?", [answer_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        return {
+            **row,
+            "filters": Filters.from_record(json.loads(row["filters"])),
+            "passages": json.loads(row["passages"]),
+        }
+
+    def save_feedback(self, answer_id: int, user_id: str, helpful: bool) -> None:
+        self.db["feedback"].insert(
+            {
+                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "answer_id": answer_id,
+                "user_id": user_id,
+                "helpful": int(helpful),
+            }
+        )
 
     def status(self) -> dict:
         """What is indexed: committees with their meeting counts and dates, totals, last ingest."""

@@ -48,7 +48,7 @@ def test_sample_questions_benchmark(store, embedder):
     [
         'what did "we" decide about *transport*?',
         "cost-of-living AND NOT OR NEAR(foster carers)",
-        "committee: children: after: 2019",
+        "agenda: item: 5: note: resolved:",
         "^^^ ((( )))  -- ' \" ;DROP TABLE chunks;",
         "école ŵ 🚌 bus",
         "x" * 5000,
@@ -87,3 +87,22 @@ def test_filters_limit_committee_and_dates(store, embedder):
     )
     assert dated.passages and all(dt.date(2024, 1, 1) <= p.date <= dt.date(2024, 12, 31) for p in dated.passages)
     assert search(store, embedder, "update", filters=Filters(committee="no such committee")).passages == []
+
+
+def test_filters_written_in_the_question(store, embedder):
+    answer = search(store, embedder, 'committee:"environment" before:2023 after:2023 what about potholes?', k=10)
+    assert answer.question == "what about potholes?"
+    assert answer.filters == Filters(committee="environment", after=dt.date(2023, 1, 1), before=dt.date(2023, 12, 31))
+    assert answer.passages and {p.date for p in answer.passages} == {dt.date(2023, 6, 20)}
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("after:2023-02-30 potholes", "'after:2023-02-30' is not a date"),
+        ("committee:Cabinet", "Add a question to the filters"),
+    ],
+)
+def test_malformed_written_filters_say_what_is_wrong(store, embedder, question, message):
+    with pytest.raises(QuestionError, match=message):
+        search(store, embedder, question)

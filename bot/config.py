@@ -1,0 +1,80 @@
+"""The bot's settings, read once from the environment, each refused with one clear sentence when malformed."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from index.settings import index_dir
+
+DEFAULT_API_URL = "https://slack.com/api/"
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None
+    api_url: str
+    index: str
+    allowed_channels: frozenset[str]
+    verify_requests: bool
+
+    def channel_allowed(self, channel_id: str | None, channel_type: str | None = None) -> bool:
+        """Direct messages are always allowed; channels only when MINUTEBOOK_ALLOWED_CHANNELS lists them (if set)."""
+        if channel_type == "im" or (channel_id or "").startswith("D") or not self.allowed_channels:
+            return True
+        return channel_id in self.allowed_channels
+
+
+def slack_configured(environ: Mapping[str, str] = os.environ) -> bool:
+    return bool(
+        environ.get("SLACK_BOT_TOKEN") and (environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN"))
+    )
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    bot_token = environ.get("SLACK_BOT_TOKEN", "").strip()
+    if not bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's page.")
+    if not bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN should be a bot token starting with xoxb- (see OAuth & Permissions).")
+    app_token = environ.get("SLACK_APP_TOKEN", "").strip() or None
+    if app_token and not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN should be an app-level token starting with xapp- (see Basic Information).")
+    signing_secret = environ.get("SLACK_SIGNING_SECRET", "").strip()
+    if not signing_secret and not app_token:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's Basic Information.")
+    if signing_secret and not re.fullmatch(r"[0-9a-zA-Z]{16,}", signing_secret):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET looks wrong: it is the hexadecimal Signing Secret on Basic Information."
+        )
+    api_url = environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+    parsed = urlparse(api_url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(
+            f"SLACK_API_URL '{api_url}' is not a URL: leave it unset for Slack, or give http(s)://host/api/."
+        )
+    channels = {part.strip() for part in environ.get("MINUTEBOOK_ALLOWED_CHANNELS", "").split(",") if part.strip()}
+    wrong = sorted(channel for channel in channels if not CHANNEL_ID.match(channel))
+    if wrong:
+        raise ConfigError(
+            f"MINUTEBOOK_ALLOWED_CHANNELS should list channel IDs such as C0123ABCD, not {', '.join(wrong)}."
+        )
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url if api_url.endswith("/") else api_url + "/",
+        index=environ.get("MINUTEBOOK_INDEX") or index_dir(),
+        allowed_channels=frozenset(channels),
+        verify_requests=environ.get("MINUTEBOOK_INSECURE_SKIP_SLACK_SIGNATURES") != "1",
+    )

@@ -1,0 +1,1 @@
+"""Minutebook in Slack: a Bolt app whose listeners all answer through the one search function."""

@@ -1,0 +1,40 @@
+"""The /minutes slash command: an answer only the asker sees, with a button to share it."""
+
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt import Ack, App, Respond
+
+from index.search import QuestionError
+
+from ...config import Settings
+from .. import blocks
+from ..answering import Answerer, question_from_slack, today
+from .replies import APOLOGY
+
+
+def register(app: App, answerer: Answerer, settings: Settings) -> None:
+    @app.command("/minutes")
+    def on_minutes(ack: Ack, command: dict, respond: Respond, logger: Logger) -> None:
+        text = question_from_slack(command.get("text", ""))
+        keyword = text.lower().strip("?! ")
+        if keyword in {"", "help"}:
+            ack(**blocks.help_message())
+            return
+        if keyword == "status":
+            ack(**blocks.status_message(answerer.status()))
+            return
+        if not settings.channel_allowed(command.get("channel_id"), command.get("channel_name")):
+            ack(text="Minutebook isn't set up to answer in this channel; ask me in a direct message instead.")
+            return
+        ack(text=f"Searching the minutes for “{text}”…")
+        try:
+            saved = answerer.ask(text, command["user_id"], command.get("channel_id"))
+            message = blocks.answer_message(saved.answer, saved.id, today(), shareable=True)
+        except QuestionError as error:
+            message = blocks.plain_message(str(error))
+        except Exception:
+            logger.exception("Answering /minutes failed")
+            message = blocks.plain_message(APOLOGY)
+        respond(response_type="ephemeral", replace_original=True, **message)

@@ -1,0 +1,53 @@
+"""Answering a question where it was asked, shared by the event listeners."""
+
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from index.search import QuestionError
+
+from .. import blocks
+from ..answering import Answerer, question_from_slack, today
+
+APOLOGY = "Sorry, something went wrong while I was searching the minutes. The error has been logged; please try again."
+WORKING = "eyes"
+
+
+def _react(client: WebClient, logger: Logger, method: str, channel: str, timestamp: str) -> None:
+    """The 👀 that shows the question is being worked on; cosmetic, so a failure is only logged."""
+    try:
+        getattr(client, method)(channel=channel, timestamp=timestamp, name=WORKING)
+    except SlackApiError as error:
+        logger.info("Could not %s: %s", method, error.response.get("error"))
+
+
+def answer_question(
+    answerer: Answerer,
+    client: WebClient,
+    logger: Logger,
+    *,
+    text: str,
+    user: str,
+    channel: str,
+    message_ts: str,
+    thread_ts: str | None,
+) -> None:
+    """Search and reply in the conversation (in `thread_ts` when given); whatever happens, the asker gets a reply."""
+    question = question_from_slack(text)
+    if not question:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.help_message())
+        return
+    _react(client, logger, "reactions_add", channel, message_ts)
+    try:
+        saved = answerer.ask(question, user, channel)
+        message = blocks.answer_message(saved.answer, saved.id, today())
+    except QuestionError as error:
+        message = blocks.plain_message(str(error))
+    except Exception:
+        logger.exception("Answering a question in %s failed", channel)
+        message = blocks.plain_message(APOLOGY)
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+    _react(client, logger, "reactions_remove", channel, message_ts)

@@ -1,0 +1,100 @@
+"""A small stand-in for the Slack Web API on 127.0.0.1 that records every call the bot makes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+TEAM_ID = "T0MINUTES"
+BOT_USER_ID = "U0MINUTEBOOK"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    authorization: str | None
+
+
+class SlackStandIn:
+    """Answers `auth.test`, `chat.*`, `reactions.*`, `views.publish` like Slack does, and POSTs to response URLs."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = {key: values[0] for key, values in parse_qs(raw).items()}
+                    for key in ("blocks", "view"):
+                        if isinstance(params.get(key), str):
+                            params[key] = json.loads(params[key])
+                method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else self.path
+                with stand_in.lock:
+                    stand_in.calls.append(Call(method, params, self.headers.get("Authorization")))
+                body = json.dumps(stand_in.reply(method, params)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base}/response/{name}"
+
+    def reply(self, method: str, params: dict) -> dict:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://minutes.slack.com/", "team": "Minutes", "user": "minutebook",
+                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0MINUTEBOOK"}  # fmt: skip
+        if method.startswith("/response/"):
+            return {"ok": True}
+        if method in {"chat.postMessage", "chat.update"}:
+            return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}", "message": params}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{time.time():.6f}"}
+        if method in {"reactions.add", "reactions.remove", "views.publish"}:
+            return {"ok": True}
+        return {"ok": False, "error": "unknown_method"}
+
+    def of(self, method: str) -> list[Call]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, where=lambda params: True, timeout: float = 60.0) -> Call:
+        """The first call of `method` whose params satisfy `where`, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in self.of(method):
+                if where(call.params):
+                    return call
+            time.sleep(0.05)
+        raise AssertionError(f"no {method} call matched within {timeout} s; calls: {[c.method for c in self.calls]}")
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

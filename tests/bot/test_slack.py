@@ -1,0 +1,286 @@
+"""The real bot, in HTTP mode, against a stand-in Slack: what it posts for signed events, commands and clicks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+import pytest
+
+from tests.bot.conftest import BOT_TOKEN, SEED_COMMITTEE, Bot
+from tests.bot.standin import BOT_USER_ID
+from tests.conftest import SEED
+
+
+def message_text(params: dict) -> str:
+    """Everything a person would read in a posted message: its text and its blocks."""
+    return " ".join(" ".join(json.dumps(params.get(key, ""), ensure_ascii=False).split()) for key in ("text", "blocks"))
+
+
+def words(text: str) -> str:
+    return " ".join(text.replace("\\n", " ").replace(">", " ").split())
+
+
+def ts() -> str:
+    return f"{time.time():.6f}"
+
+
+def mention(text: str, channel: str = "C0COMMITTEE", thread_ts: str | None = None) -> dict:
+    event = {
+        "type": "app_mention",
+        "user": "U0COUNCILLOR",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts(),
+        "channel": channel,
+        "event_ts": ts(),
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def posts_in_thread(stand_in, thread_ts: str) -> list:
+    return [call for call in stand_in.of("chat.postMessage") if call.params.get("thread_ts") == thread_ts]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside this checkout")
+def test_mention_about_the_seed_is_answered_once_in_its_thread(bot, stand_in):
+    event = mention("how many practitioners will the new 5-day Signs of Safety course train?")
+    status, _ = bot.event(event)
+    assert status == 200
+    assert not posts_in_thread(stand_in, event["ts"]), "Slack's request must be acknowledged before the answer"
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    shown = words(message_text(reply.params))
+    assert reply.params["channel"] == "C0COMMITTEE"
+    assert "another 5-day training course had been commissioned to deliver training to 60 practitioners" in shown
+    assert SEED_COMMITTEE.replace("'", "'") in shown.replace("\\u2019", "'")
+    assert "4 November 2019" in shown and "Signs of Safety Implementation" in shown
+    assert reply.authorization == f"Bearer {BOT_TOKEN}"
+    assert BOT_TOKEN not in json.dumps(reply.params)
+    reactions = stand_in.of("reactions.add")
+    assert any(call.params.get("timestamp") == event["ts"] and call.params.get("name") == "eyes" for call in reactions)
+
+
+def test_retries_and_repeated_events_are_answered_once(bot, stand_in):
+    event = mention("what did we decide about the Route 47 bus consultation?")
+    assert bot.event(event, event_id="EvRETRIED01")[0] == 200
+    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    assert (
+        bot.event(
+            event, event_id="EvRETRIED01", headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        )[0]
+        == 200
+    )
+    assert bot.event(event, event_id="EvRETRIED01")[0] == 200
+    later = mention("how much does a Moorlink journey cost per passenger?")
+    bot.event(later)
+    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == later["ts"])
+    assert len(posts_in_thread(stand_in, event["ts"])) == 1
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["wrong signature", "no signature", "five minutes old", "signed with another secret"],
+)
+def test_badly_signed_requests_are_refused(bot, stand_in, how):
+    event = mention("what did we decide about flood defences?")
+    body = json.dumps({"type": "event_callback", "team_id": "T0MINUTES", "event_id": "EvBAD", "event": event})
+    if how == "wrong signature":
+        status, _ = bot.post(body, "application/json", signature="v0=" + "0" * 64)
+    elif how == "no signature":
+        status, _ = bot.post(body, "application/json", signature="")
+    elif how == "five minutes old":
+        status, _ = bot.post(body, "application/json", timestamp=int(time.time()) - 301)
+    else:
+        import hashlib
+        import hmac
+
+        stamp = int(time.time())
+        forged = hmac.new(b"another-secret-entirely", f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        status, _ = bot.post(body, "application/json", timestamp=stamp, signature=f"v0={forged}")
+    assert status == 401
+    time.sleep(0.5)
+    assert not posts_in_thread(stand_in, event["ts"])
+
+
+def test_follow_up_in_a_thread_is_answered_in_that_thread(bot, stand_in):
+    parent = ts()
+    event = mention("and how many households stopped fostering in 2022?", thread_ts=parent)
+    bot.event(event)
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == parent)
+    assert "Foster Carer Recruitment" in message_text(reply.params)
+
+
+def test_direct_message_is_answered_in_the_dm(bot, stand_in):
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D0COUNCILLOR",
+        "user": "U0COUNCILLOR",
+        "text": "What is the cost per passenger journey on Moorlink?",
+        "ts": ts(),
+        "event_ts": ts(),
+    }
+    bot.event(event)
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("channel") == "D0COUNCILLOR")
+    assert "The cost per passenger journey was £17.40" in words(message_text(reply.params))
+    assert reply.params.get("thread_ts") is None
+
+
+def test_filters_written_in_the_question_are_applied_and_shown(bot, stand_in):
+    event = mention('committee:"Environment" after:2024-01-01 what was promised about flood defences?')
+    bot.event(event)
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    shown = message_text(reply.params)
+    assert "Filters: committee “Environment” · on or after 1 January 2024" in shown
+    citations = [
+        element["text"]
+        for block in reply.params["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+        if "·" in element["text"] and not element["text"].startswith("Filters")
+    ]
+    assert citations and all("Environment and Transport Committee" in text for text in citations)
+    assert all("2023" not in text.split("·")[1] for text in citations)
+
+
+def test_slash_command_answers_privately_and_shares_on_request(bot, stand_in):
+    status, body = bot.command("what did we decide about the Route 47 bus consultation?", stand_in.response_url("ask"))
+    assert status == 200 and "Searching the minutes" in body
+    answer = stand_in.wait_for("/response/ask")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "Option C be adopted as an 18-month trial" in words(message_text(answer.params))
+    actions = next(block for block in answer.params["blocks"] if block["type"] == "actions")
+    buttons = {element["action_id"]: element["value"] for element in actions["elements"]}
+    assert set(buttons) == {"share_answer", "feedback_helpful", "feedback_not_helpful"}
+
+    assert bot.click("share_answer", buttons["share_answer"], stand_in.response_url("shared"))[0] == 200
+    shared = stand_in.wait_for("chat.postMessage", lambda params: "shared an answer" in message_text(params))
+    assert shared.params["channel"] == "C0COMMITTEE"
+    assert "Option C be adopted as an 18-month trial" in words(message_text(shared.params))
+    assert "Shared in the channel" in stand_in.wait_for("/response/shared").params["text"]
+
+
+def test_feedback_is_stored_with_the_question_and_passages(bot, bot_index, stand_in):
+    bot.command("how many outstanding highway defects were there by April 2024?", stand_in.response_url("rated"))
+    answer = stand_in.wait_for("/response/rated")
+    actions = next(block for block in answer.params["blocks"] if block["type"] == "actions")
+    answer_id = next(e["value"] for e in actions["elements"] if e["action_id"] == "feedback_not_helpful")
+    bot.click("feedback_not_helpful", answer_id, stand_in.response_url("thanks"))
+    assert "noted as not helpful" in stand_in.wait_for("/response/thanks").params["text"]
+    with sqlite3.connect(bot_index / "minutebook.db") as db:
+        row = db.execute(
+            "SELECT f.user_id, f.helpful, a.question, a.passages FROM feedback f JOIN answers a ON a.id = f.answer_id "
+            "WHERE a.id = ?",
+            [int(answer_id)],
+        ).fetchone()
+    assert row[:3] == ("U0CLERK", 0, "how many outstanding highway defects were there by April 2024?")
+    assert "4,210 at the end of April 2024" in row[3]
+
+
+def test_help_and_status(bot, stand_in):
+    status, body = bot.command("help", stand_in.response_url("help"))
+    assert status == 200 and "How to ask" in body and "committee:" in body
+    status, body = bot.command("status", stand_in.response_url("status"))
+    assert status == 200 and "What is indexed" in body
+    assert "Environment and Transport Committee: 3 meetings" in json.loads(body)["blocks"][0]["text"]["text"]
+
+
+def test_app_home_is_published(bot, stand_in):
+    bot.event({"type": "app_home_opened", "user": "U0HOME", "channel": "D0HOME", "tab": "home", "event_ts": ts()})
+    published = stand_in.wait_for("views.publish", lambda params: params.get("user_id") == "U0HOME")
+    view = json.dumps(published.params["view"], ensure_ascii=False)
+    assert published.params["view"]["type"] == "home"
+    assert "How to ask" in view and "Try asking" in view and "What is indexed" in view
+
+
+def test_requests_from_another_workspace_are_ignored(bot, stand_in):
+    event = mention("what did we decide about potholes?")
+    assert bot.event(event, team_id="T0ELSEWHERE")[0] == 200
+    marker = mention("what did we decide about potholes in 2024?")
+    bot.event(marker)
+    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == marker["ts"])
+    assert not posts_in_thread(stand_in, event["ts"])
+
+
+def test_questions_without_words_get_a_sentence_not_silence(bot, stand_in):
+    event = mention("??? !!!")
+    bot.event(event)
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    assert "no words to search for" in reply.params["text"]
+
+
+def test_allowed_channels_limit_where_it_answers(bot_index, tmp_path):
+    from tests.bot.standin import SlackStandIn
+
+    stand_in = SlackStandIn()
+    limited = Bot(bot_index, stand_in, tmp_path / "limited.log", MINUTEBOOK_ALLOWED_CHANNELS="C0ALLOWED")
+    try:
+        elsewhere = mention("what did we decide about potholes?", channel="C0OTHER")
+        limited.event(elsewhere)
+        notice = stand_in.wait_for("chat.postEphemeral")
+        assert notice.params["user"] == "U0COUNCILLOR" and "direct message" in notice.params["text"]
+        allowed = mention("what did we decide about potholes?", channel="C0ALLOWED")
+        limited.event(allowed)
+        stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == allowed["ts"])
+        assert not posts_in_thread(stand_in, elsewhere["ts"])
+    finally:
+        limited.stop()
+        stand_in.close()
+
+
+def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, tmp_path):
+    from tests.bot.standin import SlackStandIn
+
+    broken_index = tmp_path / "broken"
+    broken_index.mkdir()
+    for file in bot_index.iterdir():
+        if file.is_file():
+            (broken_index / file.name).write_bytes(file.read_bytes())
+    stand_in = SlackStandIn()
+    broken = Bot(broken_index, stand_in, tmp_path / "broken.log")
+    try:
+        with sqlite3.connect(broken_index / "minutebook.db") as db:
+            db.execute("DROP TABLE chunks_fts")
+        event = mention("what did we decide about school transport?")
+        broken.event(event)
+        reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+        assert reply.params["text"].startswith("Sorry, something went wrong")
+        status, body = broken.command("help", stand_in.response_url("help"))
+        assert status == 200 and "How to ask" in body
+    finally:
+        log = broken.stop()
+        stand_in.close()
+    assert "Answering a question in C0COMMITTEE failed" in log and "Traceback" in log
+    assert BOT_TOKEN not in log
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN should be a bot token starting with xoxb-"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_API_URL": "slack.example"}, "SLACK_API_URL 'slack.example' is not a URL"),
+        ({"MINUTEBOOK_ALLOWED_CHANNELS": "#general"}, "MINUTEBOOK_ALLOWED_CHANNELS should list channel IDs"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN should be an app-level token starting with xapp-"),
+    ],
+)
+def test_bad_settings_get_one_clear_sentence(bot_index, environment, message):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="8f742231b10e8888abcd99yyyzzz85a5")
+    env.update(MINUTEBOOK_INDEX=str(bot_index), SLACK_API_URL="http://127.0.0.1:9/api/")
+    env.update(environment)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--http", "--port", "9"], env=env, cwd=ROOT,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
