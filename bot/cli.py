@@ -194,5 +194,11 @@ def serve(http: bool, host: str, port: int) -> None:
         ) from None
     if use_http:
         serve_http(app, host, port)
-    else:
+        return
+    try:
         serve_socket_mode(app, settings.app_token)
+    except SlackApiError as error:
+        raise click.ClickException(
+            f"Slack refused the Socket Mode connection ({error.response.get('error')}): check SLACK_APP_TOKEN "
+            "and that Socket Mode is on for the app."
+        ) from None

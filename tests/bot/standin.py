@@ -79,6 +79,8 @@ class SlackStandIn:
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if method in {"reactions.add", "reactions.remove", "views.publish"}:
             return {"ok": True}
+        if method == "apps.connections.open":
+            return {"ok": False, "error": "invalid_auth"}
         return {"ok": False, "error": "unknown_method"}
 
     def of(self, method: str) -> list[Call]:

@@ -284,3 +284,26 @@ def test_bad_settings_get_one_clear_sentence(bot_index, environment, message):
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_socket_mode_is_chosen_with_an_app_token(bot_index, stand_in):
+    """With SLACK_APP_TOKEN the bot opens a Socket Mode connection through SLACK_API_URL (refused by the stand-in)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-A0MINUTEBOOK-1234-abcdef", MINUTEBOOK_INDEX=str(bot_index)
+    )
+    env.update(SLACK_API_URL=stand_in.api_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Slack refused the Socket Mode connection (invalid_auth): check SLACK_APP_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr and "xapp-1-A0MINUTEBOOK" not in result.stderr
+    opened = stand_in.wait_for("apps.connections.open")
+    assert opened.authorization == "Bearer xapp-1-A0MINUTEBOOK-1234-abcdef"
