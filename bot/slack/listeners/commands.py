@@ -11,7 +11,7 @@ from index.search import QuestionError
 from ...config import Settings
 from .. import blocks
 from ..answering import Answerer, question_from_slack, today
-from .replies import APOLOGY
+from .replies import APOLOGY, NOT_HERE
 
 
 def register(app: App, answerer: Answerer, settings: Settings) -> None:
@@ -26,7 +26,7 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
             ack(**blocks.status_message(answerer.status()))
             return
         if not settings.channel_allowed(command.get("channel_id"), command.get("channel_name")):
-            ack(text="Minutebook isn't set up to answer in this channel; ask me in a direct message instead.")
+            ack(text=NOT_HERE)
             return
         ack(text=f"Searching the minutes for “{text}”…")
         try:

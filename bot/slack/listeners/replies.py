@@ -14,6 +14,7 @@ from ..answering import Answerer, question_from_slack, today
 
 APOLOGY = "Sorry, something went wrong while I was searching the minutes. The error has been logged; please try again."
 WORKING = "eyes"
+NOT_HERE = "Minutebook isn't set up to answer in this channel; ask me in a direct message instead."
 
 
 def _react(client: WebClient, logger: Logger, method: str, channel: str, timestamp: str) -> None:
@@ -24,25 +25,16 @@ def _react(client: WebClient, logger: Logger, method: str, channel: str, timesta
         logger.info("Could not %s: %s", method, error.response.get("error"))
 
 
-def answer_question(
-    answerer: Answerer,
-    client: WebClient,
-    logger: Logger,
-    *,
-    text: str,
-    user: str,
-    channel: str,
-    message_ts: str,
-    thread_ts: str | None,
-) -> None:
-    """Search and reply in the conversation (in `thread_ts` when given); whatever happens, the asker gets a reply."""
-    question = question_from_slack(text)
+def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event: dict, thread_ts: str | None) -> None:
+    """Answer the message of `event` in its conversation (in `thread_ts` when given); whatever happens, it replies."""
+    channel, message_ts = event["channel"], event["ts"]
+    question = question_from_slack(event.get("text", ""))
     if not question:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.help_message())
         return
     _react(client, logger, "reactions_add", channel, message_ts)
     try:
-        saved = answerer.ask(question, user, channel)
+        saved = answerer.ask(question, event["user"], channel)
         message = blocks.answer_message(saved.answer, saved.id, today())
     except QuestionError as error:
         message = blocks.plain_message(str(error))
