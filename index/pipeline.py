@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .chunk import chunk_document
+from .document import Document
 from .embed import Embedder, load_embedder
 from .parse import ParseError, parse_bytes
 from .store import Store
@@ -72,6 +73,37 @@ def embedded_text(context: str, passage: str) -> str:
     return f"{context}\n{passage}" if context else passage
 
 
+class Indexer:
+    """Chunks, embeds and saves documents from any source (files, a ModernGov site), loading the model once."""
+
+    def __init__(self, store: Store, model: str) -> None:
+        store.check_model(model)
+        self.store = store
+        self.model = model
+        self._embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.model)
+            self.store.claim_model(self.model, self._embedder.dimension)
+        return self._embedder
+
+    def add(self, document: Document, source: str, fingerprint: str, chunk_bar: tqdm | None = None) -> int:
+        """Save `document` under `source` (replacing what was there); returns how many chunks it made."""
+        embedder = self.embedder
+        chunks = chunk_document(document, embedder.max_tokens, embedder.count_tokens)
+        if chunk_bar is not None:
+            chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
+            chunk_bar.refresh()
+        vectors = embedder.encode(
+            [embedded_text(chunk.context, document.span(chunk.start, chunk.end)) for chunk in chunks],
+            progress=chunk_bar.update if chunk_bar is not None else None,
+        )
+        self.store.save_document(document, source, fingerprint, chunks, vectors)
+        return len(chunks)
+
+
 def ingest(
     paths: Iterable[str],
     store: Store,
@@ -81,11 +113,10 @@ def ingest(
     on_failure: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
     """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done."""
-    store.check_model(model)
+    indexer = Indexer(store, model)
     started = time.perf_counter()
     report = IngestReport()
     files, missing = discover(paths)
-    embedder: Embedder | None = None
     show = sys.stderr.isatty()
 
     def fail(path: str, reason: str) -> None:
@@ -122,19 +153,8 @@ def ingest(
                     fail(path, str(error))
                     file_bar.update()
                     continue
-                if embedder is None:
-                    embedder = load_embedder(model)
-                    store.claim_model(model, embedder.dimension)
-                chunks = chunk_document(document, embedder.max_tokens, embedder.count_tokens)
-                chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
-                chunk_bar.refresh()
-                vectors = embedder.encode(
-                    [embedded_text(chunk.context, document.span(chunk.start, chunk.end)) for chunk in chunks],
-                    progress=chunk_bar.update,
-                )
-                store.save_document(document, source, fingerprint, chunks, vectors)
+                report.chunks += indexer.add(document, source, fingerprint, chunk_bar)
                 (report.replaced if previous else report.added).append(path)
-                report.chunks += len(chunks)
                 file_bar.update()
         finally:
             store.sync_vectors()
