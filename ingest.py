@@ -1,4 +1,4 @@
-"""python ingest.py PATH... — add council minutes to the Minutebook index."""
+"""python ingest.py PATH... — add council minutes to the Minutebook index; --moderngov URL syncs a council's site."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 
 from index.embed import ModelError
+from index.moderngov import ModernGovError, Site, choose_committees, sync
 from index.pipeline import ingest, source_key
-from index.settings import IsoDate, index_dir, model_for
+from index.settings import IsoDate, configured_backend, index_dir, model_for
 from index.store import Store, StoreError
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--index",
     "index_path",
@@ -23,7 +24,13 @@ from index.store import Store, StoreError
     show_default="$MINUTEBOOK_INDEX, else ./data",
     help="Folder that holds the index.",
 )
-@click.option("--committee", help="Committee name for documents that do not state one.")
+@click.option(
+    "--committee",
+    "committees",
+    multiple=True,
+    help="Committee name for documents that do not state one. With --moderngov: a committee to sync, by name or id "
+    "(repeat it for more; default every one).",
+)
 @click.option("--date", type=IsoDate(), help="Meeting date for documents that do not state one.")
 @click.option(
     "--model",
@@ -31,21 +38,71 @@ from index.store import Store, StoreError
     "else the bundled all-MiniLM-L6-v2).",
 )
 @click.option(
+    "--backend",
+    type=click.Choice(["torch", "onnx"]),
+    help="Run the model with PyTorch, or as an ONNX int8 export that is faster on CPUs "
+    "(exported once, kept next to the index) [default: $MINUTEBOOK_BACKEND, else torch].",
+)
+@click.option(
     "--remove", is_flag=True, help="Take the documents at PATH (a file, or every file under a folder) out of the index."
+)
+@click.option(
+    "--moderngov", "site_url", metavar="URL", help="Sync the minutes of this ModernGov site instead of files."
+)
+@click.option(
+    "--since", type=IsoDate(), help="With --moderngov: meetings on or after this date [default: a year before --until]."
+)
+@click.option("--until", type=IsoDate(), help="With --moderngov: meetings on or before this date [default: today].")
+@click.option("--list-committees", is_flag=True, help="With --moderngov: list the site's committees and their ids.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="With --moderngov: seconds to wait for each answer from the site.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=0.5,
+    show_default=True,
+    help="With --moderngov: seconds between requests, to be kind to the site.",
 )
 def main(
     paths: tuple[str, ...],
     index_path: str,
-    committee: str | None,
+    committees: tuple[str, ...],
     date: dt.date | None,
     model: str | None,
+    backend: str | None,
     remove: bool,
+    site_url: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    list_committees: bool,
+    timeout: float,
+    delay: float,
 ) -> None:
     """Ingest minutes (text, Markdown, HTML, PDF, Word .docx) from files and folders into the index.
 
     Unchanged files are skipped, changed files replace their earlier version, and a
     file that cannot be read is reported and skipped while the rest are saved.
+
+    With --moderngov URL, sync the published minutes of a council's ModernGov site instead: new and
+    changed meetings are added, withdrawn ones taken out, restricted items never stored.
     """
+    if site_url:
+        if paths or remove or date:
+            raise click.UsageError("--moderngov syncs a site: give it without PATHs, --remove or --date.")
+        moderngov(site_url, index_path, committees, model, backend, since, until, list_committees, timeout, delay)
+        return
+    if not paths:
+        raise click.UsageError("Give the PATHs of minutes to ingest, or --moderngov URL to sync a ModernGov site.")
+    if since or until or list_committees:
+        raise click.UsageError("--since, --until and --list-committees go with --moderngov URL.")
+    if len(committees) > 1:
+        raise click.UsageError("Give --committee once for files: it names the committee of documents that state none.")
+    committee = committees[0] if committees else None
     try:
         store = Store(index_path, create=not remove)
         if remove:
@@ -58,6 +115,7 @@ def main(
             committee=committee,
             date=date,
             on_failure=lambda path, reason: click.echo(f"Skipped {path}: {reason}", err=True),
+            backend=configured_backend(backend),
         )
     except (StoreError, ModelError) as error:
         raise click.ClickException(str(error)) from None
@@ -66,6 +124,54 @@ def main(
         sys.exit(130)
     click.echo(f"{report.summary()}. Index: {index_path}")
     if report.failed:
+        sys.exit(1)
+
+
+def moderngov(
+    url: str,
+    index_path: str,
+    committees: tuple[str, ...],
+    model: str | None,
+    backend: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    list_committees: bool,
+    timeout: float,
+    delay: float,
+) -> None:
+    """List a ModernGov site's committees, or sync their minutes into the index."""
+    until = until or dt.date.today()
+    since = since or until - dt.timedelta(days=365)
+    if since > until:
+        raise click.BadParameter(f"--since {since} is after --until {until}.", param_hint="--since")
+    try:
+        site = Site(url, timeout=timeout, delay=delay)
+        found = site.committees()
+        if list_committees:
+            for committee in found:
+                flags = " (deleted)" if committee.deleted else " (expired)" if committee.expired else ""
+                click.echo(f"{committee.id:>6}  {committee.title}{flags}")
+            return
+        chosen = choose_committees(found, committees, site.url)
+        store = Store(index_path, create=True)
+        report = sync(
+            site,
+            store,
+            model_for(store.model, model),
+            chosen,
+            since,
+            until,
+            on_removed=lambda meeting, reason: click.echo(f"Removed {meeting}: {reason}."),
+            backend=configured_backend(backend),
+        )
+    except (ModernGovError, StoreError, ModelError) as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: the meetings finished so far are saved and the index is usable.", err=True)
+        sys.exit(130)
+    click.echo(f"{report.summary()}. Index: {index_path}")
+    if report.error:
+        click.echo(f"Stopped early: {report.error} The meetings synced before it are saved.", err=True)
         sys.exit(1)
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import click
 
-from index.embed import Embedder, ModelError, load_embedder
+from index.embed import DEFAULT_MODEL, Embedder, ModelError, load_embedder
 from index.search import QuestionError, search
-from index.settings import IsoDate, index_dir, model_for
+from index.settings import IsoDate, configured_backend, index_dir, model_for
 from index.store import Filters, Store, StoreError
 
 from .config import slack_configured
-from .render import render_answer
+from .render import format_date, render_answer, render_register
 
 SLACK_HELP = """\
 Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set.
@@ -46,7 +48,8 @@ class Session:
             raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (python ingest.py PATH).")
         model = model_for(self.store.model)
         self.store.check_model(model)
-        self.embedder: Embedder = load_embedder(model)
+        backend = configured_backend(recorded=self.store.setting("backend"))
+        self.embedder: Embedder = load_embedder(model, backend, self.store.directory)
 
 
 def open_session(index_path: str) -> Session:
@@ -161,6 +164,55 @@ def chat(index_path: str) -> None:
 
 
 @cli.command()
+@index_option
+def status(index_path: str) -> None:
+    """Print what is indexed (committees, meetings, dates) and the ModernGov committees synced into it."""
+    try:
+        store = Store(index_path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    indexed = store.status()
+    if not indexed["documents"]:
+        click.echo(f"Nothing is indexed in '{index_path}' yet: add minutes with python ingest.py.")
+    else:
+        click.echo(
+            f"{_count(indexed['meetings'], 'meeting')} from {_count(indexed['documents'], 'document')}, "
+            f"{_span(indexed['first'], indexed['last'])}; {_count(indexed['chunks'], 'passage')}; "
+            f"last ingest {_utc(indexed['last_ingest'])}; model {indexed['model']}."
+        )
+        for committee in indexed["committees"]:
+            click.echo(
+                f"  {committee['committee'] or '(committee not stated)'}: "
+                f"{_count(committee['meetings'], 'meeting')}, {_span(committee['first'], committee['last'])}"
+            )
+    sources = store.sources()
+    if sources:
+        click.echo("Synced from ModernGov:")
+    for source in sources:
+        stopped = f"; the last sync stopped early: {source['error']}" if source["error"] else ""
+        click.echo(
+            f"  {source['committee']} ({source['committee_id']}) at {source['site']}: "
+            f"{_count(source['meetings'], 'meeting')}, {_count(source['items'], 'item')}; "
+            f"synced {_utc(source['synced_at'])} for {_span(source['since'], source['until'])}; "
+            f"{_count(source['restricted'], 'restricted item')} left out{stopped}"
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _span(first: str | None, last: str | None) -> str:
+    """Two ISO dates as a person reads them, once when they are the same day."""
+    days = [format_date(dt.date.fromisoformat(iso)) if iso else "—" for iso in (first, last)]
+    return days[0] if days[0] == days[1] else f"{days[0]} to {days[1]}"
+
+
+def _utc(timestamp: str) -> str:
+    return timestamp.replace("T", " ").removesuffix("+00:00") + " UTC"
+
+
+@cli.command()
 @click.option("--http", is_flag=True, help="Serve the HTTP endpoint /slack/events instead of Socket Mode.")
 @click.option(
     "--host", default=default_host, show_default="$MINUTEBOOK_HOST, else 127.0.0.1", help="Address for --http."
@@ -202,3 +254,89 @@ def serve(http: bool, host: str, port: int) -> None:
             f"Slack refused the Socket Mode connection ({error.response.get('error')}): check SLACK_APP_TOKEN "
             "and that Socket Mode is on for the app."
         ) from None
+
+
+@cli.command("eval")
+@click.option("--split", type=click.Choice(["train", "val", "all"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+@click.option("--data", type=click.Path(path_type=Path), help="The QMSum folder [default: ../shared/eval/qmsum].")
+@click.option("--backend", type=click.Choice(["torch", "onnx"]), help="[default: $MINUTEBOOK_BACKEND, else torch]")
+@click.option("--keep", "keep", type=click.Path(path_type=Path), help="Build the index here and keep it.")
+def evaluate_command(split: str, as_json: bool, data: Path | None, backend: str | None, keep: Path | None) -> None:
+    """Measure retrieval on real committee meetings (QMSum): Minutebook against BM25 alone and dense alone.
+
+    Every meeting of train and val is ingested into a fresh index, the split's queries are asked through the
+    one search function, and hit@k, MRR@10, precision@5, faithfulness and latency are reported, corpus-wide
+    and with each query scoped to its meeting.
+    """
+    from index.evaluate import DEFAULT_DATA, EvaluationDataMissing, evaluate, format_report
+
+    try:
+        report = evaluate(data or DEFAULT_DATA, split, DEFAULT_MODEL, keep, configured_backend(backend))
+    except (EvaluationDataMissing, ModelError, StoreError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
+
+
+@cli.command()
+@click.argument("topic", required=False)
+@index_option
+@click.option("--committee", help="Only committees whose name contains this.")
+@click.option("--status", type=click.Choice(["open", "overdue", "followed-up", "decided"]))
+@click.option("--as-of", type=IsoDate(), help="Judge what is overdue as of this day [default: today].")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of entries.")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), help="Write a spreadsheet (- for stdout).")
+@click.option("-n", "limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="How many entries.")
+def promises(
+    topic: str | None,
+    index_path: str,
+    committee: str | None,
+    status: str | None,
+    as_of: dt.date | None,
+    as_json: bool,
+    csv_file,
+    limit: int,
+) -> None:
+    """The register: decisions, commitments and aspirations read from the minutes, most urgent first.
+
+    With TOPIC, the entries about it, ranked by the same search as questions. Each entry is quoted verbatim with
+    its citation, who is bound, its due date and the phrase it came from, and its status: open, overdue,
+    followed up (with the later item that delivers it), or decided (a decision that promises nothing).
+    """
+    from index.register import read_register, register_about
+
+    as_of = as_of or dt.date.today()
+    wanted = status.replace("-", " ") if status else None
+    if topic:
+        session = open_session(index_path)
+        try:
+            entries = register_about(
+                session.store, session.embedder, topic, as_of, Filters(committee=committee), wanted, limit
+            )
+        except QuestionError as error:
+            raise click.ClickException(str(error)) from None
+    else:
+        try:
+            store = Store(index_path)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+        entries = read_register(store, as_of, committee=committee, status=wanted)[:limit]
+    if csv_file:
+        write_csv(entries, csv_file)
+    elif as_json:
+        click.echo(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_register(entries))
+
+
+def write_csv(entries, output) -> None:
+    """A spreadsheet a clerk can open: one row per entry."""
+    columns = ["status", "kind", "due", "due_phrase", "owner", "committee", "date", "item", "text", "document"]
+    writer = csv.writer(output)
+    writer.writerow([*columns, "followed_up_date", "followed_up_item"])
+    for entry in entries:
+        record = entry.to_json()
+        later = record.get("followed_up_by") or {}
+        writer.writerow(
+            [" ".join(str(record[column] or "").split()) for column in columns] + [later.get("date"), later.get("item")]
+        )

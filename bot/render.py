@@ -1,4 +1,4 @@
-"""Answers as text for a terminal: each quote, then its citation."""
+"""Answers and the register as text for a terminal: each quote, then its citation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import textwrap
 
 import click
 
+from index.register import RegisterEntry
 from index.search import Answer, Passage
 
 PARAGRAPH_BREAK = re.compile(r"\n[\s\u00a0]*\n")
@@ -18,10 +19,10 @@ def format_date(date: dt.date | None) -> str | None:
     return f"{date.day} {date:%B %Y}" if date else None
 
 
-def citation(passage: Passage) -> str:
-    """Committee · date · Item title · file, leaving out what the minutes did not say."""
+def citation(passage: Passage | RegisterEntry) -> str:
+    """Committee · date · Item title · web page (else file), leaving out what the minutes did not say."""
     item = f"{passage.item_number}. {passage.item}" if passage.item and passage.item_number else passage.item
-    parts = [passage.committee, format_date(passage.date), item, passage.document]
+    parts = [passage.committee, format_date(passage.date), item, passage.url or passage.document]
     return " · ".join(part for part in parts if part)
 
 
@@ -57,3 +58,39 @@ def render_answer(answer: Answer) -> str:
         + "\n\n"
         + render_passages(answer.passages)
     )
+
+
+def due_line(entry: RegisterEntry) -> str:
+    """STATUS · due 14 September 2023 ("in six months") · kind · who is bound."""
+    parts = [entry.status.upper()]
+    if entry.due:
+        parts.append(f"due {format_date(entry.due)}" + (f" (“{entry.due_phrase}”)" if entry.due_phrase else ""))
+    elif entry.due_phrase:
+        parts.append(f"due “{entry.due_phrase}” (no later meeting indexed yet)")
+    parts.append(entry.kind)
+    if entry.owner:
+        parts.append(entry.owner)
+    return " · ".join(parts)
+
+
+def render_register(entries: list[RegisterEntry]) -> str:
+    if not entries:
+        return "Nothing in the register matches."
+    width = min(100, shutil.get_terminal_size((100, 24)).columns)
+    firm = [entry for entry in entries if entry.kind != "aspiration"]
+    hopes = [entry for entry in entries if entry.kind == "aspiration"]
+    sections = []
+    for title, group in (("Decisions and commitments", firm), ("Hopes and aspirations (not commitments)", hopes)):
+        if not group:
+            continue
+        blocks = []
+        for entry in group:
+            lines = [click.style(due_line(entry), bold=True), quote(entry.text, width), f"   — {citation(entry)}"]
+            if entry.followed_up_by:
+                later = entry.followed_up_by
+                lines.append(
+                    f"   Followed up: {format_date(later.date)} · {later.item} · {later.url or later.document}"
+                )
+            blocks.append("\n".join(lines))
+        sections.append(click.style(title, underline=True) + "\n\n" + "\n\n".join(blocks))
+    return "\n\n".join(sections)

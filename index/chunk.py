@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import Document, Item
 
 TokenCounter = Callable[[str], int]
+CHUNK_TOKENS = 128
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "cllr", "cllrs", "st", "no", "nos", "e.g", "i.e", "etc", "prof", "rev", "hon",
@@ -81,41 +83,74 @@ def context_line(document: Document, item: Item, kind: str = "text") -> str:
     return " — ".join(parts)
 
 
-def chunk_document(
-    document: Document, max_tokens: int = 256, count_tokens: TokenCounter = word_count_tokens
-) -> list[Chunk]:
-    """Split a document into chunks whose embedded text (context + passage) fits `max_tokens`."""
-    chunks: list[Chunk] = []
-    text = document.text
-    for item_index, item in enumerate(document.items):
-        context = context_line(document, item, "decision")
-        budget = max(32, max_tokens - 2 - (count_tokens(context) + 1))
-        units: list[tuple[int, int, int, str, tuple[str, ...]]] = []
-        for paragraph in item.paragraphs:
-            size = count_tokens(text[paragraph.start : paragraph.end])
-            if size <= budget:
-                units.append((paragraph.start, paragraph.end, size, paragraph.kind, paragraph.speakers))
-                continue
-            for sentence_start, sentence_end in sentence_spans(text, paragraph.start, paragraph.end):
-                for piece_start, piece_end in _word_windows(text, sentence_start, sentence_end, budget, count_tokens):
-                    piece_size = count_tokens(text[piece_start:piece_end])
-                    units.append((piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers))
+class Unit(NamedTuple):
+    """A whole paragraph, or a sentence of one that is too long to embed whole."""
 
-        pack: list[tuple[int, int, int, str, tuple[str, ...]]] = []
-        for unit in [*units, None]:
-            fits = (
-                unit is not None
-                and pack
-                and unit[3] == pack[0][3]
-                and sum(size for _, _, size, _, _ in pack) + unit[2] <= budget
+    start: int
+    end: int
+    size: int
+    kind: str
+    speakers: tuple[str, ...]
+
+
+def _units(document: Document, item: Item, budget: int, count_tokens: TokenCounter) -> list[Unit]:
+    text = document.text
+    units: list[Unit] = []
+    for paragraph in item.paragraphs:
+        size = count_tokens(text[paragraph.start : paragraph.end])
+        if size <= budget:
+            units.append(Unit(paragraph.start, paragraph.end, size, paragraph.kind, paragraph.speakers))
+            continue
+        for sentence_start, sentence_end in sentence_spans(text, paragraph.start, paragraph.end):
+            for piece_start, piece_end in _word_windows(text, sentence_start, sentence_end, budget, count_tokens):
+                piece_size = count_tokens(text[piece_start:piece_end])
+                units.append(Unit(piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers))
+    return units
+
+
+def _packs(units: list[Unit], budget: int, overlap: bool) -> list[tuple[int, int]]:
+    """(first, last) unit indexes of each chunk: as many whole units of one kind as fit the budget. With `overlap`,
+    the next chunk starts half-way through the previous one, so that no passage is cut in two by a chunk edge."""
+    packs: list[tuple[int, int]] = []
+    first = 0
+    while first < len(units):
+        last, total = first, units[first].size
+        while last + 1 < len(units) and units[last + 1].kind == units[first].kind:
+            if total + units[last + 1].size > budget:
+                break
+            last += 1
+            total += units[last].size
+        packs.append((first, last))
+        following = last + 1
+        if overlap and following < len(units) and units[following].kind == units[first].kind:
+            middle, covered = first + 1, units[first].size
+            while middle < last and covered + units[middle].size <= total / 2:
+                covered += units[middle].size
+                middle += 1
+            if middle <= last and total - covered + units[following].size <= budget:
+                following = middle
+        first = following
+    return packs
+
+
+def chunk_document(
+    document: Document,
+    max_tokens: int = 256,
+    count_tokens: TokenCounter = word_count_tokens,
+    overlap: bool = True,
+) -> list[Chunk]:
+    """Split a document into overlapping chunks of about CHUNK_TOKENS whose embedded text (context + passage) also
+    fits the model's `max_tokens`. Short, overlapping windows retrieve best (docs/retrieval.md)."""
+    chunks: list[Chunk] = []
+    for item_index, item in enumerate(document.items):
+        context = count_tokens(context_line(document, item, "decision")) + 1
+        budget = max(32, min(CHUNK_TOKENS, max_tokens - 2 - context))
+        units = _units(document, item, budget, count_tokens)
+        for first, last in _packs(units, budget, overlap):
+            pack = units[first : last + 1]
+            speakers = tuple(dict.fromkeys(name for unit in pack for name in unit.speakers))
+            kind = pack[0].kind
+            chunks.append(
+                Chunk(item_index, pack[0].start, pack[-1].end, kind, speakers, context_line(document, item, kind))
             )
-            if pack and not fits:
-                speakers = tuple(dict.fromkeys(name for *_, names in pack for name in names))
-                kind = pack[0][3]
-                chunks.append(
-                    Chunk(item_index, pack[0][0], pack[-1][1], kind, speakers, context_line(document, item, kind))
-                )
-                pack = []
-            if unit is not None:
-                pack.append(unit)
     return chunks

@@ -32,11 +32,16 @@ class Paragraph:
 
 @dataclass
 class Item:
-    """An agenda item: its number and title when the minutes give them, and its paragraphs."""
+    """An agenda item: its number and title when the minutes give them, and its paragraphs.
+
+    `procedural` marks apologies, declarations of interest, approval of the last minutes and the next meeting's
+    date: searchable, but rarely what a question is after.
+    """
 
     number: str | None
     title: str | None
     paragraphs: list[Paragraph] = field(default_factory=list)
+    procedural: bool = False
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Document:
     date: dt.date | None = None
     title: str | None = None
     items: list[Item] = field(default_factory=list)
+    url: str | None = None
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -40,10 +41,81 @@ def model_location(name: str) -> str:
     return name
 
 
+class OnnxEncoder:
+    """The model's transformer exported once to ONNX and quantised to int8 (per channel), run by onnxruntime.
+
+    Mean pooling and normalisation follow, as in the sentence-transformers model; the file is cached in
+    `directory` so that the export happens once per index."""
+
+    def __init__(self, model, directory: Path) -> None:
+        try:
+            import onnxruntime
+        except ImportError:
+            raise ModelError("The ONNX backend needs onnxruntime: pip install 'minutebook[onnx]'.") from None
+        pooling = model[1] if len(model) > 1 else None
+        mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
+        if not mean:
+            raise ModelError("The ONNX backend supports mean-pooling models only: use --backend torch for this one.")
+        self.tokenizer = model.tokenizer
+        self.max_tokens = int(model.max_seq_length or 256)
+        path = directory / "model-int8.onnx"
+        if not path.exists():
+            export_int8(model, path)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = {node.name for node in self.session.get_inputs()}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        tokens = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np")
+        feed = {name: tokens[name].astype(np.int64) for name in self.inputs}
+        hidden = self.session.run(None, feed)[0]
+        mask = tokens["attention_mask"][..., None].astype(np.float32)
+        pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def export_int8(model, target: Path) -> None:
+    """Export the transformer with dynamic batch and length, quantise its weights to int8, write atomically."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    transformer = model[0].auto_model.eval()
+    sample = model.tokenizer(["a sample sentence"], return_tensors="pt")
+    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
+
+    class Wrapped(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *inputs):
+            return self.transformer(**dict(zip(names, inputs, strict=True))).last_hidden_state
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    full = target.with_name("model-fp32.partial.onnx")
+    partial = target.with_name("model-int8.partial.onnx")
+    axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
+    with torch.no_grad():
+        torch.onnx.export(
+            Wrapped().eval(),
+            tuple(sample[name] for name in names),
+            str(full),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    quantize_dynamic(str(full), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    os.replace(partial, target)
+    full.unlink(missing_ok=True)
+
+
 class Embedder:
     """One loaded model: encodes passages and questions, counts tokens for the chunker."""
 
-    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None) -> None:
         _quiet_libraries()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -67,33 +139,46 @@ class Embedder:
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
         self.max_tokens = int(self.model.max_seq_length or 256)
+        self.backend = backend
+        self.onnx = OnnxEncoder(self.model, onnx_folder(cache, name)) if backend == "onnx" else None
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Unit-length float32 vectors, encoded in batches; `progress` hears how many texts each batch did."""
-        vectors = []
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = list(texts[start : start + BATCH_SIZE])
-            vectors.append(
-                self.model.encode(batch, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
-            )
+        """Unit-length float32 vectors, in batches of similar lengths (less padding to compute);
+        `progress` hears how many texts each batch did."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            vectors[batch] = self._encode_batch([texts[index] for index in batch])
             if progress:
                 progress(len(batch))
-        if not vectors:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack(vectors).astype(np.float32)
+        return vectors
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        if self.onnx is not None:
+            return self.onnx.encode(texts)
+        return self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
 
     def encode_question(self, question: str) -> np.ndarray:
         return self.encode([question])[0]
 
 
-def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
+def onnx_folder(cache: Path | None, name: str) -> Path:
+    """Where the ONNX export of `name` is kept: next to the index it serves."""
+    if cache is None:
+        raise ModelError("The ONNX backend needs an index folder to keep its exported model in.")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
+    return Path(cache) / "onnx" / slug
+
+
+def load_embedder(name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None) -> Embedder:
     """The model loads once per process, whoever asks for it."""
-    return _loaded(name)
+    return _loaded(name, backend, str(cache) if backend == "onnx" and cache is not None else None)
 
 
 @cache
-def _loaded(name: str) -> Embedder:
-    return Embedder(name)
+def _loaded(name: str, backend: str, cache: str | None) -> Embedder:
+    return Embedder(name, backend, Path(cache) if cache else None)

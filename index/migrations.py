@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from .structure import is_procedural
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 
@@ -98,3 +100,55 @@ def m002_answers_feedback_urls(db: sqlite_utils.Database) -> None:
         foreign_keys=[("answer_id", "answers", "id")],
     )
     db["feedback"].create_index(["answer_id"])
+
+
+@migration
+def m003_moderngov_sources(db: sqlite_utils.Database) -> None:
+    """ModernGov committees synced into the index, and the procedural flag on items (set here for items already
+    indexed, by the same rule that sets it at ingest)."""
+    db["items"].add_column("procedural", int, not_null_default=0)
+    db.conn.executemany(
+        "UPDATE items SET procedural = 1 WHERE id = ?",
+        [(row["id"],) for row in db.query("SELECT id, title FROM items") if is_procedural(row["title"])],
+    )
+    db["sources"].create(
+        {
+            "site": str,
+            "committee_id": str,
+            "committee": str,
+            "synced_at": str,
+            "since": str,
+            "until": str,
+            "meetings": int,
+            "items": int,
+            "restricted": int,
+            "error": str,
+        },
+        pk=("site", "committee_id"),
+    )
+
+
+@migration
+def m004_register(db: sqlite_utils.Database) -> None:
+    """The register of decisions, commitments and aspirations read from the minutes at ingest."""
+    db["register"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "item_id": int,
+            "meeting_id": int,
+            "kind": str,
+            "char_start": int,
+            "char_end": int,
+            "text": str,
+            "owner": str,
+            "due": str,
+            "due_phrase": str,
+            "due_at_next_meeting": int,
+            "promise": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("item_id", "items", "id"), ("meeting_id", "meetings", "id")],
+    )
+    db["register"].create_index(["document_id"])
+    db["register"].create_index(["meeting_id"])

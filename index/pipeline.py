@@ -17,9 +17,10 @@ from .chunk import chunk_document
 from .document import Document
 from .embed import Embedder, load_embedder
 from .parse import ParseError, parse_bytes
+from .promises import extract
 from .store import Store
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass
@@ -76,17 +77,18 @@ def embedded_text(context: str, passage: str) -> str:
 class Indexer:
     """Chunks, embeds and saves documents from any source (files, a ModernGov site), loading the model once."""
 
-    def __init__(self, store: Store, model: str) -> None:
+    def __init__(self, store: Store, model: str, backend: str = "torch") -> None:
         store.check_model(model)
         self.store = store
         self.model = model
+        self.backend = backend
         self._embedder: Embedder | None = None
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.model)
-            self.store.claim_model(self.model, self._embedder.dimension)
+            self._embedder = load_embedder(self.model, self.backend, self.store.directory)
+            self.store.claim_model(self.model, self._embedder.dimension, self.backend)
         return self._embedder
 
     def add(self, document: Document, source: str, fingerprint: str, chunk_bar: tqdm | None = None) -> int:
@@ -100,7 +102,7 @@ class Indexer:
             [embedded_text(chunk.context, document.span(chunk.start, chunk.end)) for chunk in chunks],
             progress=chunk_bar.update if chunk_bar is not None else None,
         )
-        self.store.save_document(document, source, fingerprint, chunks, vectors)
+        self.store.save_document(document, source, fingerprint, chunks, vectors, extract(document))
         return len(chunks)
 
 
@@ -111,9 +113,10 @@ def ingest(
     committee: str | None = None,
     date: dt.date | None = None,
     on_failure: Callable[[str, str], None] | None = None,
+    backend: str = "torch",
 ) -> IngestReport:
     """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done."""
-    indexer = Indexer(store, model)
+    indexer = Indexer(store, model, backend)
     started = time.perf_counter()
     report = IngestReport()
     files, missing = discover(paths)

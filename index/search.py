@@ -1,9 +1,12 @@
 """The one search path: hybrid retrieval over the store, used by the CLI, the bot and the evaluation.
 
 Keyword search (BM25 over SQLite FTS5, Porter-stemmed) and vector search (FAISS,
-cosine) each rank candidates; reciprocal rank fusion merges the two rankings,
-with a further ranking of the candidates that fit the question: decisions when it
-asks what was decided, meetings in the month, season or year it names.
+cosine) each find candidates; their scores, scaled to 0..1, are added with weights.
+The minutes' structure then adjusts them (neighbouring matches within an agenda
+item, decisions for "what did we decide", the period a question names, the latest
+meetings for "now", procedural items lower), and passages that mostly repeat a better
+one are left out. Every choice here was measured: docs/retrieval.md.
+
 Whether the minutes answer the question at all is judged on the passages' cosine
 similarity to the question, with a lower bar when most of the question's words
 appear in the passage.
@@ -15,20 +18,31 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Literal
 
 import faiss
 import numpy as np
 
 from .embed import Embedder
-from .store import Filters, Store
+from .store import ChunkFacts, Filters, Store
 from .structure import MONTH_NAMES, MONTHS, find_date
 
-CANDIDATES = 50
-RRF_K = 60
+Method = Literal["hybrid", "keyword", "dense"]
+CANDIDATES = 200
+KEYWORD_WEIGHT = 0.6
+NEIGHBOUR_WEIGHT = 0.25
+NEIGHBOUR_REACH = 3
+FAVOUR = 0.25
+OVERLAP_LIMIT = 0.3
 RELEVANCE_THRESHOLD = 0.3
 KEYWORD_SUPPORTED_THRESHOLD = 0.12
 MAX_QUERY_TERMS = 40
 DECISION_QUESTION = re.compile(r"\b(decid\w*|decision\w*|resol\w*|agree\w*|approv\w*|vote\w*)\b", re.IGNORECASE)
+LATEST_QUESTION = re.compile(r"\b(now|currently|current|latest|so far|to date|these days|at present)\b", re.I)
+PROCEDURE_QUESTION = re.compile(
+    r"\b(apolog\w*|absen\w*|substitut\w*|subbed|declar\w*|interests?|previous minutes|last minutes|next meeting)\b",
+    re.IGNORECASE,
+)
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 SEASON_YEAR = re.compile(
@@ -182,26 +196,60 @@ def mentioned_period(question: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _favour(store: Store, fused: dict[int, float], question: str) -> None:
-    """Add a ranking, fused like the others, of the candidates that fit what the question asks for:
-    decisions when it asks what was decided, meetings in the period it names."""
-    if not fused:
-        return
+def _rerank(scores: dict[int, float], facts: dict[int, ChunkFacts], question: str) -> dict[int, float]:
+    """Adjust fused scores with what the minutes' structure tells: a passage amid other matching passages of its
+    agenda item gains; decisions gain when the question asks what was decided, meetings in a period the question
+    names gain, recent meetings gain for "now" and "so far", procedural items (apologies, declarations) lose."""
+    at = {(fact.item_id, fact.position): chunk_id for chunk_id, fact in facts.items()}
     period = mentioned_period(question)
+    start, end = (day.isoformat() for day in period) if period else ("", "")
     wants_decision = bool(DECISION_QUESTION.search(question))
-    if not period and not wants_decision:
-        return
-    ranked = sorted(fused, key=fused.__getitem__, reverse=True)
-    facts = store.chunk_facts(ranked)
-    tests = []
-    if wants_decision:
-        tests.append(lambda kind, _date: kind == "decision")
-    if period:
-        start, end = (day.isoformat() for day in period)
-        tests.append(lambda _kind, date: date is not None and start <= date <= end)
-    for fits in tests:
-        for rank, chunk_id in enumerate(chunk_id for chunk_id in ranked if fits(*facts[chunk_id])):
-            fused[chunk_id] += 1.0 / (RRF_K + rank + 1)
+    wants_latest = bool(LATEST_QUESTION.search(question)) and not period
+    dates = sorted(fact.date for fact in facts.values() if fact.date)
+    oldest, newest = (dt.date.fromisoformat(dates[0]), dt.date.fromisoformat(dates[-1])) if dates else (None, None)
+    about_procedure = bool(PROCEDURE_QUESTION.search(question))
+    adjusted = {}
+    for chunk_id, score in scores.items():
+        fact = facts[chunk_id]
+        nearby = [
+            scores[at[fact.item_id, fact.position + step]]
+            for step in range(-NEIGHBOUR_REACH, NEIGHBOUR_REACH + 1)
+            if step and (fact.item_id, fact.position + step) in at
+        ]
+        score += NEIGHBOUR_WEIGHT * max(nearby, default=0.0)
+        score += FAVOUR * (wants_decision and fact.kind == "decision")
+        score += FAVOUR * bool(period and fact.date and start <= fact.date <= end)
+        score -= FAVOUR * (fact.procedural and not about_procedure)
+        if wants_latest and fact.date and newest > oldest:
+            score += FAVOUR * (dt.date.fromisoformat(fact.date) - oldest).days / (newest - oldest).days
+        adjusted[chunk_id] = score
+    return adjusted
+
+
+def _distinct(ranked: list[int], facts: dict[int, ChunkFacts], k: int) -> list[int]:
+    """The best `k`, leaving out a passage that mostly repeats a better one (overlapping windows of one item)."""
+    kept: list[int] = []
+    for chunk_id in ranked:
+        if len(kept) == k:
+            break
+        fact = facts.get(chunk_id)
+        if fact is not None and any(
+            facts[other].document_id == fact.document_id
+            and min(fact.end, facts[other].end) - max(fact.start, facts[other].start)
+            > OVERLAP_LIMIT * (fact.end - fact.start)
+            for other in kept
+        ):
+            continue
+        kept.append(chunk_id)
+    return kept
+
+
+def _normalised(ranking: list[tuple[int, float]]) -> dict[int, float]:
+    """Scores scaled to 0..1 within one ranking, so that BM25 and cosine can be added."""
+    if not ranking:
+        return {}
+    low, high = min(score for _, score in ranking), max(score for _, score in ranking)
+    return {chunk_id: (score - low) / (high - low) if high > low else 1.0 for chunk_id, score in ranking}
 
 
 def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> list[tuple[int, float]]:
@@ -215,6 +263,7 @@ def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> lis
             return []
         params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         limit = min(limit, len(allowed))
+    faiss.omp_set_num_threads(1)  # one question at a time: threads cost more to wake than they save
     scores, ids = index.search(query.reshape(1, -1), min(limit, index.ntotal), params=params)
     return [(int(chunk_id), float(score)) for chunk_id, score in zip(ids[0], scores[0], strict=True) if chunk_id >= 0]
 
@@ -225,8 +274,11 @@ def search(
     question: str,
     k: int = 5,
     filters: Filters | None = None,
+    method: Method = "hybrid",
 ) -> Answer:
-    """The top `k` passages for `question`, best first, within `filters`."""
+    """The top `k` passages for `question`, best first, within `filters`.
+
+    `method` "keyword" or "dense" ranks by one retriever alone: the baselines of the evaluation."""
     question, written = written_filters(question)
     filters = (filters or Filters()).merged(written)
     if not TERM.search(question):
@@ -238,16 +290,24 @@ def search(
         raise QuestionError("Ask for at least one passage (k must be 1 or more).")
     query = embedder.encode_question(question)
     pool = max(CANDIDATES, 4 * k)
-    dense = _dense(store, query, pool, filters)
+    dense = _dense(store, query, pool, filters) if method != "keyword" else []
     match = keyword_query(question)
-    keyword = store.keyword_search(match, pool, filters) if match else []
+    keyword = store.keyword_search(match, pool, filters) if match and method != "dense" else []
 
-    fused: dict[int, float] = {}
-    for ranking in (dense, keyword):
-        for rank, (chunk_id, _) in enumerate(ranking):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    _favour(store, fused, question)
-    top = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))[:k]
+    if method == "hybrid":
+        dense_scores, keyword_scores = _normalised(dense), _normalised(keyword)
+        fused = {
+            chunk_id: (1 - KEYWORD_WEIGHT) * dense_scores.get(chunk_id, 0.0)
+            + KEYWORD_WEIGHT * keyword_scores.get(chunk_id, 0.0)
+            for chunk_id in dense_scores.keys() | keyword_scores.keys()
+        }
+        facts = store.chunk_facts(list(fused))
+        fused = _rerank(fused, facts, question)
+    else:
+        fused = dict(dense or keyword)
+        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: 4 * k])
+    ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
+    top = _distinct(ranked, facts, k)
 
     similarity = dict(dense)
     missing = [chunk_id for chunk_id in top if chunk_id not in similarity]

@@ -7,7 +7,9 @@ import os
 
 import click
 
-from .embed import DEFAULT_MODEL
+from .embed import DEFAULT_MODEL, ModelError
+
+BACKENDS = ("torch", "onnx")
 
 DEFAULT_INDEX_DIR = "data"
 
@@ -20,6 +22,15 @@ def index_dir() -> str:
 def configured_model() -> str | None:
     """The embedding model a person asked for with MINUTEBOOK_MODEL, if any."""
     return os.environ.get("MINUTEBOOK_MODEL") or None
+
+
+def configured_backend(requested: str | None = None, recorded: str | None = None) -> str:
+    """How to run the model: PyTorch, or its ONNX int8 export (faster on CPUs). --backend, else MINUTEBOOK_BACKEND,
+    else the backend the index was built with, else PyTorch."""
+    backend = requested or os.environ.get("MINUTEBOOK_BACKEND") or recorded or "torch"
+    if backend not in BACKENDS:
+        raise ModelError(f"MINUTEBOOK_BACKEND '{backend}' is not a backend: set it to torch or onnx.")
+    return backend
 
 
 def model_for(recorded: str | None, requested: str | None = None) -> str:

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import faiss
 import numpy as np
@@ -24,6 +25,7 @@ import sqlite_utils
 from .chunk import Chunk
 from .document import Document
 from .migrations import migrate
+from .promises import Entry
 
 DATABASE_NAME = "minutebook.db"
 
@@ -34,14 +36,17 @@ class StoreError(Exception):
 
 @dataclass(frozen=True)
 class Filters:
-    """Limits a search to a committee (any part of its name, any case) and a date range, both ends included."""
+    """Limits a search to a committee (any part of its name, any case), a date range (both ends included),
+    and a document (any part of its path)."""
 
     committee: str | None = None
     after: dt.date | None = None
     before: dt.date | None = None
+    document: str | None = None
+    register: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.committee or self.after or self.before)
+        return bool(self.committee or self.after or self.before or self.document or self.register)
 
     def describe(self) -> str:
         """The filters as a person would say them: committee “Cabinet” · after 1 January 2019."""
@@ -52,6 +57,8 @@ class Filters:
             parts.append(f"on or after {self.after.day} {self.after:%B %Y}")
         if self.before:
             parts.append(f"on or before {self.before.day} {self.before:%B %Y}")
+        if self.document:
+            parts.append(f"document “{self.document}”")
         return " · ".join(parts)
 
     def to_record(self) -> dict:
@@ -59,12 +66,13 @@ class Filters:
             "committee": self.committee,
             "after": self.after.isoformat() if self.after else None,
             "before": self.before.isoformat() if self.before else None,
+            "document": self.document,
         }
 
     @classmethod
     def from_record(cls, record: dict) -> Filters:
         dates = {key: dt.date.fromisoformat(record[key]) if record.get(key) else None for key in ("after", "before")}
-        return cls(committee=record.get("committee"), **dates)
+        return cls(committee=record.get("committee"), document=record.get("document"), **dates)
 
     def merged(self, other: Filters) -> Filters:
         """These filters, with any that `other` sets taking their place."""
@@ -72,21 +80,42 @@ class Filters:
             committee=other.committee or self.committee,
             after=other.after or self.after,
             before=other.before or self.before,
+            document=other.document or self.document,
+            register=other.register or self.register,
         )
 
     def sql(self) -> tuple[str, dict[str, str]]:
-        """A WHERE clause over `meetings m`, and its parameters."""
+        """A WHERE clause over `meetings m`, `documents d` (and `chunks c` for the register), and its parameters."""
         clauses, params = ["1 = 1"], {}
         if self.committee:
-            clauses.append("m.committee LIKE :committee")
-            params["committee"] = f"%{self.committee}%"
+            clauses.append("m.committee LIKE :committee ESCAPE '\\'")
+            params["committee"] = f"%{_like_escape(self.committee)}%"
         if self.after:
             clauses.append("m.date >= :after")
             params["after"] = self.after.isoformat()
         if self.before:
             clauses.append("m.date <= :before")
             params["before"] = self.before.isoformat()
+        if self.document:
+            clauses.append("d.path LIKE :document ESCAPE '\\'")
+            params["document"] = f"%{_like_escape(self.document)}%"
+        if self.register:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM register r WHERE r.document_id = c.document_id "
+                "AND r.char_start < c.char_end AND r.char_end > c.char_start)"
+            )
         return " AND ".join(clauses), params
+
+
+class ChunkFacts(NamedTuple):
+    document_id: int
+    item_id: int
+    position: int
+    start: int
+    end: int
+    kind: str
+    date: str | None
+    procedural: bool
 
 
 PASSAGE_SELECT = """
@@ -119,6 +148,8 @@ class Store:
         migrate(self.db)
         self._vectors: faiss.Index | None = None
         self._vectors_generation = -1
+        self._facts: dict[int, ChunkFacts] = {}
+        self._facts_generation = -1
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
@@ -144,13 +175,15 @@ class Store:
                 f"use '{recorded}', or build a new index for '{name}' in another folder with --index."
             )
 
-    def claim_model(self, name: str, dimension: int) -> None:
-        """Record the embedding model of this index the first time anything is embedded into it."""
+    def claim_model(self, name: str, dimension: int, backend: str = "torch") -> None:
+        """Record the embedding model of this index (and the backend that ran it) the first time anything is
+        embedded into it."""
         self.check_model(name)
         if self.model is None:
             with self.db.atomic():
                 self._set("model", name)
                 self._set("dimension", str(dimension))
+                self._set("backend", backend)
 
     def fingerprint(self, source: str) -> str | None:
         rows = list(self.db.query("SELECT fingerprint FROM documents WHERE source = ?", [source]))
@@ -177,8 +210,10 @@ class Store:
         fingerprint: str,
         chunks: Sequence[Chunk],
         vectors: np.ndarray,
+        entries: Sequence[Entry] = (),
     ) -> None:
-        """Write one document with its items, chunks and vectors in one transaction, replacing any earlier version."""
+        """Write one document with its items, chunks, vectors and register entries in one transaction, replacing
+        any earlier version."""
         with self.db.atomic():
             self._delete_documents([source])
             meeting_id = self._meeting_id(document)
@@ -190,6 +225,7 @@ class Store:
                         "source": source,
                         "format": document.format,
                         "title": document.title,
+                        "url": document.url,
                         "meeting_id": meeting_id,
                         "fingerprint": fingerprint,
                         "characters": len(document.text),
@@ -208,6 +244,7 @@ class Store:
                         "position": position,
                         "number": item.number,
                         "title": item.title,
+                        "procedural": int(item.procedural),
                     }
                 )
                 .last_pk
@@ -228,12 +265,30 @@ class Store:
                 }
                 for position, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
             )
+            self.db["register"].insert_all(
+                {
+                    "document_id": document_id,
+                    "item_id": item_ids[entry.item_index],
+                    "meeting_id": meeting_id,
+                    "kind": entry.kind,
+                    "char_start": entry.start,
+                    "char_end": entry.end,
+                    "text": document.text[entry.start : entry.end],
+                    "owner": entry.owner,
+                    "due": entry.due.isoformat() if entry.due else None,
+                    "due_phrase": entry.due_phrase,
+                    "due_at_next_meeting": int(entry.due_at_next_meeting),
+                    "promise": int(entry.promise),
+                }
+                for entry in entries
+            )
             self._set("generation", str(self.generation + 1))
 
     def _delete_documents(self, sources: Iterable[str]) -> None:
         for source in sources:
             rows = list(self.db.query("SELECT id FROM documents WHERE source = ?", [source]))
             for row in rows:
+                self.db.execute("DELETE FROM register WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM chunks WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM items WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM documents WHERE id = ?", [row["id"]])
@@ -249,11 +304,40 @@ class Store:
                 {"source": source, "folder": _like_escape(source.rstrip(os.sep) + os.sep) + "%"},
             )
         )
-        if rows:
-            with self.db.atomic():
-                self._delete_documents(row["source"] for row in rows)
-                self._set("generation", str(self.generation + 1))
+        self._remove_sources([row["source"] for row in rows])
         return [row["path"] for row in rows]
+
+    def remove_source(self, source: str) -> bool:
+        """Take out the one document whose source is exactly `source` (a web page has nothing under it)."""
+        found = self.fingerprint(source) is not None
+        self._remove_sources([source] if found else [])
+        return found
+
+    def _remove_sources(self, sources: list[str]) -> None:
+        if sources:
+            with self.db.atomic():
+                self._delete_documents(sources)
+                self._set("generation", str(self.generation + 1))
+
+    def documents_from(self, prefix: str) -> list[dict]:
+        """Sources starting with `prefix` (one ModernGov committee's meeting pages, say), with their meeting's date
+        and how many agenda items each has."""
+        return list(
+            self.db.query(
+                "SELECT d.source, m.date, (SELECT COUNT(*) FROM items i WHERE i.document_id = d.id) AS items "
+                "FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id "
+                "WHERE d.source LIKE :prefix ESCAPE '\\' ORDER BY m.date, d.source",
+                {"prefix": _like_escape(prefix) + "%"},
+            )
+        )
+
+    def save_source(self, record: dict) -> None:
+        """Record how a sync of one ModernGov committee went (see the `sources` table)."""
+        self.db["sources"].upsert(record, pk=("site", "committee_id"))
+
+    def sources(self) -> list[dict]:
+        """The ModernGov committees synced into this index, with when and how much."""
+        return list(self.db.query("SELECT * FROM sources ORDER BY site, committee"))
 
     def vectors(self) -> faiss.Index:
         """The FAISS index for the current generation, loaded once and reloaded when an ingest has changed it."""
@@ -307,32 +391,51 @@ class Store:
         return np.array([row[0] for row in rows], dtype=np.int64)
 
     def keyword_search(self, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
-        """Chunk ids and BM25 scores (higher is better) for an FTS5 MATCH expression."""
+        """Chunk ids and BM25 scores (higher is better) for an FTS5 MATCH expression; the joins that filters need
+        are left out when there are none (they double the time of a search)."""
         where, params = filters.sql()
+        joins = (
+            "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
+            "LEFT JOIN meetings m ON m.id = d.meeting_id"
+            if filters
+            else ""
+        )
         rows = self.db.execute(
-            f"""
-            SELECT chunks_fts.rowid, -bm25(chunks_fts, 0.5, 1.0) AS score
-            FROM chunks_fts
-            JOIN chunks c ON c.id = chunks_fts.rowid
-            JOIN documents d ON d.id = c.document_id
-            LEFT JOIN meetings m ON m.id = d.meeting_id
-            WHERE chunks_fts MATCH :match AND {where}
-            ORDER BY score DESC
-            LIMIT :limit
-            """,
+            f"SELECT chunks_fts.rowid, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts {joins} "
+            f"WHERE chunks_fts MATCH :match AND {where} ORDER BY score DESC LIMIT :limit",
             {"match": match, "limit": limit, **params},
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
 
-    def chunk_facts(self, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
-        """Each chunk's kind ("text" or "decision") and its meeting's ISO date, for re-ranking."""
+    def chunk_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
+        """What re-ranking needs to know of each candidate chunk: where it stands, its kind, its meeting date.
+        Kept in memory once read, until an ingest changes the index: it would otherwise cost a fifth of a search."""
+        generation = self.generation
+        if generation != self._facts_generation:
+            self._facts, self._facts_generation = {}, generation
+        missing = [chunk_id for chunk_id in ids if chunk_id not in self._facts]
+        if missing:
+            self._facts.update(self._read_facts(missing))
+        return {chunk_id: self._facts[chunk_id] for chunk_id in ids if chunk_id in self._facts}
+
+    def _read_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
         placeholders = ", ".join("?" for _ in ids)
         rows = self.db.execute(
-            f"SELECT c.id, c.kind, m.date FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"SELECT c.id, c.document_id, c.item_id, c.position, c.char_start, c.char_end, c.kind, m.date, "
+            f"i.procedural FROM chunks c JOIN documents d ON d.id = c.document_id JOIN items i ON i.id = c.item_id "
             f"LEFT JOIN meetings m ON m.id = d.meeting_id WHERE c.id IN ({placeholders})",
             list(ids),
         ).fetchall()
-        return {row[0]: (row[1], row[2]) for row in rows}
+        return {row[0]: ChunkFacts(*row[1:8], bool(row[8])) for row in rows}
+
+    def register_ids_in(self, chunk_id: int) -> list[int]:
+        """The register entries whose text lies (at least partly) in a chunk, in reading order."""
+        rows = self.db.execute(
+            "SELECT r.id FROM register r JOIN chunks c ON c.document_id = r.document_id "
+            "WHERE c.id = ? AND r.char_start < c.char_end AND r.char_end > c.char_start ORDER BY r.char_start",
+            [chunk_id],
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def passages(self, ids: Sequence[int]) -> dict[int, dict]:
         if not ids:

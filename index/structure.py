@@ -88,6 +88,14 @@ DECISION_LABELS = {
 SKIPPED_LABELS = {"agenda item", "minutes", "minute", "discussion", "notes", "present", "also present", "in attendance"}
 BOILERPLATE_LABELS = {"supporting documents", "background papers", "attachments", "documents"}
 PAGE_FURNITURE = re.compile(r"^(?:Page\s+\d+(?:\s+of\s+\d+)?|\d{1,3}|-\s*\d{1,3}\s*-)$", re.IGNORECASE)
+PROCEDURAL_TITLE = re.compile(
+    r"\bapologies\b"
+    r"|\b(?:declarations?|disclosures?)\s+of\s+(?:[\w'’-]+\s+){0,3}interests?\b"
+    r"|^(?:(?:approval|confirmation|signing)\s+of\s+(?:the\s+)?|to\s+(?:approve|confirm|sign)\s+(?:the\s+)?)?minutes"
+    r"(?:\s+of\s+(?:the\s+)?(?:previous|last|meeting\s+held)\b.*|\s*[-–—:,]?\s*(?:(?:held\s+)?on\s+)?\d.*)?$"
+    r"|\bdates?\s+(?:and\s+times?\s+)?of\s+(?:the\s+)?(?:next|future)\s+meetings?\b",
+    re.IGNORECASE,
+)
 
 DECISION_START = re.compile(
     r"^(?:RESOLVED|Resolved|AGREED|DECISION|Decision)\b"
@@ -230,6 +238,12 @@ def find_speakers(text: str) -> tuple[str, ...]:
     return tuple(speakers)
 
 
+def is_procedural(title: str | None) -> bool:
+    """Whether an agenda item's title names procedure: apologies, declarations of interest, approving the last
+    minutes, the date of the next meeting. The one rule for every format."""
+    return bool(title and PROCEDURAL_TITLE.search(" ".join(title.split()).rstrip(".:")))
+
+
 def _label(text: str) -> str | None:
     match = LABEL.match(text.strip())
     return match.group("label").strip().lower() if match else None
@@ -290,7 +304,7 @@ def build_document(
     decision_from_label = False
 
     def start_item(number: str | None, title: str | None) -> Item:
-        new = Item(number=number, title=title)
+        new = Item(number=number, title=title, procedural=is_procedural(title))
         document.items.append(new)
         return new
 

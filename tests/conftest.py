@@ -46,3 +46,23 @@ def sample_index(tmp_path_factory, embedder) -> Path:
     items = ingest([str(AGENDA_ITEMS)], store, DEFAULT_MODEL, committee=CYP, date=dt.date(2023, 10, 10))
     assert not report.failed and not items.failed, report.failed + items.failed
     return directory
+
+
+SEED_COMMITTEE = "Children and Young People's Overview and Scrutiny Committee"
+
+
+@pytest.fixture(scope="session")
+def full_index(sample_index, tmp_path_factory) -> Path:
+    """The sample minutes, plus the real seed minutes when ../shared is there."""
+    import datetime as dt
+    import shutil
+
+    from index.embed import DEFAULT_MODEL
+    from index.pipeline import ingest
+    from index.store import Store
+
+    directory = tmp_path_factory.mktemp("full-index")
+    shutil.copytree(sample_index, directory, dirs_exist_ok=True)
+    if SEED.exists():
+        ingest([str(SEED)], Store(directory), DEFAULT_MODEL, committee=SEED_COMMITTEE, date=dt.date(2019, 11, 4))
+    return directory

@@ -207,3 +207,34 @@ def test_sample_minutes_answer_direct_questions_first(samples_index):
         assert fact in " ".join(first["text"].split()), question
         assert first["item"] == item, question
         assert (ROOT / first["document"]).exists()
+
+
+def test_promises_register_from_the_command_line(samples_index, tmp_path):
+    listed = run(
+        "-m", "bot", "promises", "--index", str(samples_index), "--status", "overdue", "--as-of", "2026-11-29", "--json"
+    )
+    assert listed.returncode == 0, listed.stderr
+    entries = json.loads(listed.stdout)
+    assert entries and {entry["status"] for entry in entries} == {"overdue"}
+    assert set(entries[0]) >= {
+        "kind",
+        "text",
+        "owner",
+        "committee",
+        "date",
+        "item",
+        "due",
+        "due_phrase",
+        "status",
+        "document",
+    }
+    foster = next(entry for entry in entries if "foster carer recruitment be noted" in entry["text"])
+    assert (foster["kind"], foster["due"], foster["due_phrase"]) == ("decision", "2024-10-10", "in 12 months")
+    assert not any(entry["kind"] == "aspiration" for entry in entries)
+    about = run("-m", "bot", "promises", "Moorbus usage", "--index", str(samples_index), "-n", "3")
+    assert (
+        "FOLLOWED UP" in about.stdout and "Followed up: 12 March 2024 · Youth Service Funding – Update" in about.stdout
+    )
+    sheet = tmp_path / "register.csv"
+    assert run("-m", "bot", "promises", "--index", str(samples_index), "--csv", str(sheet)).returncode == 0
+    assert sheet.read_text(encoding="utf-8").startswith("status,kind,due,due_phrase,owner,committee,date,item,text")

@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from index.embed import Embedder
+from index.register import RegisterEntry, answer_from_register
 from index.search import Answer, Passage, search
 from index.store import Store
 
@@ -50,6 +51,15 @@ class Answerer:
                 channel_id,
             )
         return SavedAnswer(answer_id, answer)
+
+    def ask_register(self, question: str, user_id: str, channel_id: str | None) -> tuple[int, list[RegisterEntry]]:
+        """Promises and decisions for a question about them, remembered like any answer so that it can be rated."""
+        with self.lock:
+            entries, filters = answer_from_register(self.store, self.embedder, question, today())
+            answer_id = self.store.save_answer(
+                question, filters, bool(entries), [entry.to_json() for entry in entries], user_id, channel_id
+            )
+        return answer_id, entries
 
     def saved(self, answer_id: int) -> SavedAnswer | None:
         with self.lock:

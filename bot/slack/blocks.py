@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from pathlib import PurePath
 
+from index.register import RegisterEntry
 from index.search import Answer, Passage
 
 from ..render import format_date
@@ -58,7 +59,7 @@ def how_long_ago(date: dt.date, today: dt.date) -> str:
     return f"{years} years ago"
 
 
-def citation(passage: Passage, today: dt.date) -> str:
+def citation(passage: Passage | RegisterEntry, today: dt.date) -> str:
     """committee · meeting date (how long ago) · agenda item · source document (a link when it has a URL)."""
     date = f"{format_date(passage.date)} ({how_long_ago(passage.date, today)})" if passage.date else None
     item = f"{passage.item_number}. {passage.item}" if passage.item and passage.item_number else passage.item
@@ -174,6 +175,8 @@ HOW_TO_ASK = (
     "• Type `/minutes your question` to get an answer only you can see, with a button to share it.\n"
     '*Filters* you can add to a question: `committee:"Children and Young People"`, `after:2023-01-01`, '
     "`before:2024-12-31` (a year on its own works too: `after:2023`).\n"
+    "*Promises and decisions*: ask `what was promised about school transport?` or `what is overdue?`, "
+    "or type `/minutes promises TOPIC`.\n"
     "I only ever quote the minutes, with the committee, meeting date, agenda item and document of each passage."
 )
 
@@ -223,3 +226,28 @@ def home_view(status: dict, examples: Iterable[str]) -> dict:
 
 def plain_message(text: str) -> dict:
     return {"text": text, "blocks": [section(escape(text))]}
+
+
+def register_message(question: str, entries: list[RegisterEntry], answer_id: int, today: dt.date) -> dict:
+    """Entries of the register laid out like answers: the quote, its citation, and its due date and status."""
+    count = len(entries)
+    if not entries:
+        blocks = [section(f"Nothing in the register of decisions and commitments matches “{escape(question)}”.")]
+        return {"text": "Nothing in the register matches.", "blocks": blocks}
+    blocks = [section(f"*{count} entr{'ies' if count != 1 else 'y'} from the register* for “{escape(question)}”")]
+    for entry in entries[:12]:
+        blocks.append(section(quote(entry.text, QUOTE_LIMIT)))
+        status = entry.status.capitalize()
+        due = (
+            f"due {format_date(entry.due)}" if entry.due else (f"due “{entry.due_phrase}”" if entry.due_phrase else "")
+        )
+        facts = [f"*{status}*", entry.kind, due, f"bound: {escape(entry.owner)}" if entry.owner else ""]
+        if entry.followed_up_by:
+            later = entry.followed_up_by
+            link = f"<{later.url}|{escape(later.item)}>" if later.url else escape(later.item)
+            facts.append(f"followed up {format_date(later.date)}: {link}")
+        blocks.append(context(" · ".join(fact for fact in facts if fact) + "\n" + citation(entry, today)))
+    blocks.append(feedback_actions(answer_id, shareable=False))
+    first = entries[0]
+    text = f"{first.status.capitalize()}: “{' '.join(first.text.split())}” — {citation(first, today)}"
+    return {"text": shorten(text, TEXT_LIMIT), "blocks": blocks[:BLOCK_LIMIT]}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import itertools
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,26 +19,16 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.bot.standin import TEAM_ID, SlackStandIn
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT
 
 BOT_TOKEN = "xoxb-1111-2222-minutebooktesttoken"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 EVENT_IDS = itertools.count(1)
-SEED_COMMITTEE = "Children and Young People's Overview and Scrutiny Committee"
 
 
 @pytest.fixture(scope="session")
-def bot_index(sample_index, tmp_path_factory) -> Path:
-    """The sample minutes, plus the real seed minutes when ../shared is there."""
-    from index.embed import DEFAULT_MODEL
-    from index.pipeline import ingest
-    from index.store import Store
-
-    directory = tmp_path_factory.mktemp("bot-index")
-    shutil.copytree(sample_index, directory, dirs_exist_ok=True)
-    if SEED.exists():
-        ingest([str(SEED)], Store(directory), DEFAULT_MODEL, committee=SEED_COMMITTEE, date=dt.date(2019, 11, 4))
-    return directory
+def bot_index(full_index) -> Path:
+    return full_index
 
 
 def free_port() -> int:

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from tests.bot.conftest import BOT_TOKEN, SEED_COMMITTEE, Bot
+from tests.bot.conftest import BOT_TOKEN, Bot
 from tests.bot.standin import BOT_USER_ID
-from tests.conftest import SEED
+from tests.conftest import SEED, SEED_COMMITTEE
 
 
 def message_text(params: dict) -> str:
@@ -129,7 +129,7 @@ def test_direct_message_is_answered_in_the_dm(bot, stand_in):
 
 
 def test_filters_written_in_the_question_are_applied_and_shown(bot, stand_in):
-    event = mention('committee:"Environment" after:2024-01-01 what was promised about flood defences?')
+    event = mention('committee:"Environment" after:2024-01-01 what was said about flood defences?')
     bot.event(event)
     reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
     shown = message_text(reply.params)
@@ -307,3 +307,17 @@ def test_socket_mode_is_chosen_with_an_app_token(bot_index, stand_in):
     assert "Traceback" not in result.stderr and "xapp-1-A0MINUTEBOOK" not in result.stderr
     opened = stand_in.wait_for("apps.connections.open")
     assert opened.authorization == "Bearer xapp-1-A0MINUTEBOOK-1234-abcdef"
+
+
+def test_promises_are_answered_from_the_register(bot, stand_in):
+    event = mention("what was promised about the Moorbus usage figures?")
+    bot.event(event)
+    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    shown = words(message_text(reply.params))
+    assert "from the register" in shown
+    assert "That the usage figures for the Moorbus be reported to the next meeting." in shown
+    assert "Followed up" in shown and "due 12 March 2024" in shown
+    status, body = bot.command("promises", stand_in.response_url("register"))
+    assert status == 200
+    listed = stand_in.wait_for("/response/register")
+    assert "*Overdue*" in message_text(listed.params)

@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+import pytest
+
 from index.parse import parse_bytes
 from index.structure import find_committee, find_date, find_speakers
+from tests.conftest import EXAMPLES
 
 
 def parse_text(text: str, **fallbacks):
@@ -131,3 +134,22 @@ def test_transcript_speaker_prefix():
         "Hon. Andrew Scheer (Leader of the Opposition)"
     )
     assert find_speakers("Present: Councillors A, B and C.") == ()
+
+
+OPENING = ["Apologies for Absence", "Declarations of Interest"]
+
+
+@pytest.mark.parametrize(
+    ("name", "procedural"),
+    [
+        ("cyp-scrutiny/2023-03-14-minutes.txt", [*OPENING, "Minutes"]),
+        ("environment/2023-06-20-printed-minutes.html", [*OPENING, "Minutes of the Previous Meeting"]),
+        ("cyp-scrutiny/2024-11-19-minutes.docx", [*OPENING, "Minutes"]),
+        ("environment/2024-06-11-minutes.pdf", [*OPENING, "Minutes", "Date of Next Meeting"]),
+        ("environment/2025-02-04-minutes.md", [*OPENING, "Minutes", "Date of Next Meeting"]),
+    ],
+)
+def test_procedural_items_are_marked_alike_in_every_format(name, procedural):
+    document = parse_bytes((EXAMPLES / name).read_bytes(), name)
+    assert [item.title for item in document.items if item.procedural] == procedural
+    assert len(document.items) > len(procedural)

@@ -10,8 +10,8 @@ from index.search import QuestionError
 
 from ...config import Settings
 from .. import blocks
-from ..answering import Answerer, question_from_slack, today
-from .replies import APOLOGY, NOT_HERE
+from ..answering import Answerer, question_from_slack
+from .replies import APOLOGY, NOT_HERE, reply_to
 
 
 def register(app: App, answerer: Answerer, settings: Settings) -> None:
@@ -29,9 +29,10 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
             ack(text=NOT_HERE)
             return
         ack(text=f"Searching the minutes for “{text}”…")
+        if keyword.startswith("promises"):
+            text = "what was promised " + (f"about {text[8:].strip()}" if text[8:].strip() else "")
         try:
-            saved = answerer.ask(text, command["user_id"], command.get("channel_id"))
-            message = blocks.answer_message(saved.answer, saved.id, today(), shareable=True)
+            message = reply_to(answerer, text, command["user_id"], command.get("channel_id"), shareable=True)
         except QuestionError as error:
             message = blocks.plain_message(str(error))
         except Exception:

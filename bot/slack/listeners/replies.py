@@ -7,6 +7,7 @@ from logging import Logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from index.register import is_register_question
 from index.search import QuestionError
 
 from .. import blocks
@@ -25,6 +26,15 @@ def _react(client: WebClient, logger: Logger, method: str, channel: str, timesta
         logger.info("Could not %s: %s", method, error.response.get("error"))
 
 
+def reply_to(answerer: Answerer, question: str, user: str, channel: str | None, shareable: bool = False) -> dict:
+    """The message that answers `question`: from the register when it asks about promises, else from the minutes."""
+    if is_register_question(question):
+        answer_id, entries = answerer.ask_register(question, user, channel)
+        return blocks.register_message(question, entries, answer_id, today())
+    saved = answerer.ask(question, user, channel)
+    return blocks.answer_message(saved.answer, saved.id, today(), shareable=shareable)
+
+
 def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event: dict, thread_ts: str | None) -> None:
     """Answer the message of `event` in its conversation (in `thread_ts` when given); whatever happens, it replies."""
     channel, message_ts = event["channel"], event["ts"]
@@ -34,8 +44,7 @@ def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event
         return
     _react(client, logger, "reactions_add", channel, message_ts)
     try:
-        saved = answerer.ask(question, event["user"], channel)
-        message = blocks.answer_message(saved.answer, saved.id, today())
+        message = reply_to(answerer, question, event["user"], channel)
     except QuestionError as error:
         message = blocks.plain_message(str(error))
     except Exception:

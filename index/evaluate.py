@@ -1,0 +1,232 @@
+"""Retrieval evaluation on real committee meetings (QMSum), through the one search function.
+
+A returned passage is located in its document as an exact substring once runs of
+whitespace are collapsed (not found: a miss, counted as unfaithful). It is a hit for a
+query when it comes from the query's meeting and at least half of its characters fall
+inside the union of the query's relevant character spans.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .embed import Embedder, load_embedder
+from .pipeline import IngestReport, ingest
+from .search import Method, search
+from .store import Filters, Store
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "qmsum"
+METHODS: tuple[Method, ...] = ("keyword", "dense", "hybrid")
+METHOD_NAMES = {"keyword": "BM25 alone", "dense": "dense alone", "hybrid": "Minutebook"}
+RANKS = 10
+WHITESPACE = re.compile(r"\s+")
+
+
+class EvaluationDataMissing(Exception):
+    """The QMSum folder is not there; the message says where it was looked for."""
+
+
+@dataclass(frozen=True)
+class Query:
+    meeting: str
+    split: str
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Metrics:
+    queries: int = 0
+    hit_at_1: float = 0.0
+    hit_at_3: float = 0.0
+    hit_at_5: float = 0.0
+    mrr_at_10: float = 0.0
+    precision_at_5: float = 0.0
+    unfaithful: int = 0
+    latency_p50_ms: float = 0.0
+    latency_p95_ms: float = 0.0
+
+
+@dataclass
+class Report:
+    split: str
+    backend: str
+    chunks: int
+    ingest_seconds: float
+    chunks_per_second: float
+    corpus: dict[str, Metrics] = field(default_factory=dict)
+    scoped: dict[str, Metrics] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            **{key: value for key, value in asdict(self).items() if key not in {"corpus", "scoped"}},
+            "corpus": {name: asdict(metrics) for name, metrics in self.corpus.items()},
+            "scoped": {name: asdict(metrics) for name, metrics in self.scoped.items()},
+        }
+
+
+class SourceText:
+    """A document with its whitespace collapsed, and the way back to the original character offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        pieces, self.origins = [], []
+        for match in re.finditer(r"\S+", text):
+            if pieces:
+                pieces.append(" ")
+                self.origins.append(match.start() - 1)
+            pieces.append(match.group())
+            self.origins.extend(range(match.start(), match.end()))
+        self.collapsed = "".join(pieces)
+
+    def locate(self, passage: str) -> tuple[int, int] | None:
+        """Where `passage` stands in the original text, or None when it is not there verbatim."""
+        needle = WHITESPACE.sub(" ", passage).strip()
+        found = self.collapsed.find(needle) if needle else -1
+        if found < 0:
+            return None
+        return self.origins[found], self.origins[found + len(needle) - 1] + 1
+
+
+def load_queries(data: Path, split: str) -> list[Query]:
+    path = data / "queries.jsonl"
+    if not path.exists():
+        raise EvaluationDataMissing(
+            f"The QMSum evaluation data is not at {data} (no queries.jsonl): put ../shared beside the checkout "
+            f"or pass --data."
+        )
+    queries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if split in {"all", record["split"]}:
+            queries.append(
+                Query(
+                    record["meeting"],
+                    record["split"],
+                    record["query"],
+                    tuple(map(tuple, record["relevant_char_spans"])),
+                )
+            )
+    return queries
+
+
+def meeting_documents(data: Path) -> list[Path]:
+    """Every meeting of train and val, so that retrieval is corpus-wide."""
+    return sorted((data / "docs").glob("*/*.txt"))
+
+
+def inside(spans: Iterable[tuple[int, int]], start: int, end: int) -> int:
+    """How many characters of [start, end) fall inside the union of `spans`."""
+    merged: list[list[int]] = []
+    for span_start, span_end in sorted(spans):
+        if merged and span_start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span_end)
+        else:
+            merged.append([span_start, span_end])
+    return sum(max(0, min(end, span_end) - max(start, span_start)) for span_start, span_end in merged)
+
+
+def score(
+    store: Store,
+    embedder: Embedder,
+    queries: list[Query],
+    documents: dict[str, SourceText],
+    method: Method,
+    scoped: bool,
+) -> Metrics:
+    metrics = Metrics(queries=len(queries))
+    latencies = []
+    for query in queries:
+        filters = Filters(document=f"/{query.meeting}.txt") if scoped else None
+        started = time.perf_counter()
+        answer = search(store, embedder, query.text, k=RANKS, filters=filters, method=method)
+        latencies.append(time.perf_counter() - started)
+        hits = []
+        for passage in answer.passages:
+            meeting = Path(passage.document).stem
+            located = documents[meeting].locate(passage.text) if meeting in documents else None
+            if located is None:
+                metrics.unfaithful += 1
+                hits.append(False)
+                continue
+            start, end = located
+            hits.append(meeting == query.meeting and inside(query.spans, start, end) >= 0.5 * (end - start))
+        first = hits.index(True) if True in hits else None
+        if first is not None:
+            metrics.hit_at_1 += first < 1
+            metrics.hit_at_3 += first < 3
+            metrics.hit_at_5 += first < 5
+            metrics.mrr_at_10 += 1 / (first + 1)
+        metrics.precision_at_5 += sum(hits[:5]) / 5
+    count = max(1, len(queries))
+    for name in ("hit_at_1", "hit_at_3", "hit_at_5", "mrr_at_10", "precision_at_5"):
+        setattr(metrics, name, round(getattr(metrics, name) / count, 4))
+    metrics.latency_p50_ms = round(statistics.median(latencies) * 1000, 2)
+    metrics.latency_p95_ms = round(percentile(latencies, 0.95) * 1000, 2)
+    return metrics
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def evaluate(data: Path, split: str, model: str, index_dir: Path | None = None, backend: str = "torch") -> Report:
+    """Ingest every meeting into a fresh index (or `index_dir`), ask the split's queries, score each method."""
+    queries = load_queries(data, split)
+    documents = {path.stem: SourceText(path.read_text(encoding="utf-8")) for path in meeting_documents(data)}
+    with tempfile.TemporaryDirectory(prefix="minutebook-eval-") as scratch:
+        store = Store(index_dir or scratch, create=True)
+        paths = [str(path) for path in meeting_documents(data)]
+        ingested: IngestReport = ingest(paths, store, model, backend=backend)
+        embedder = load_embedder(model, backend, store.directory)
+        chunks = store.db["chunks"].count
+        report = Report(
+            split=split,
+            backend=backend,
+            chunks=chunks,
+            ingest_seconds=round(ingested.seconds, 1),
+            chunks_per_second=round(ingested.chunks / ingested.seconds, 1) if ingested.chunks else 0.0,
+        )
+        search(store, embedder, "warm up the caches")
+        for method in METHODS:
+            report.corpus[method] = score(store, embedder, queries, documents, method, scoped=False)
+        for method in METHODS:
+            report.scoped[method] = score(store, embedder, queries, documents, method, scoped=True)
+    return report
+
+
+def format_report(report: Report) -> str:
+    header = (
+        f"{'':14} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} {'MRR@10':>7} {'P@5':>6} {'unfaithful':>10} "
+        f"{'p50 ms':>7} {'p95 ms':>7}"
+    )
+
+    def table(title: str, rows: dict[str, Metrics]) -> list[str]:
+        lines = [title, header]
+        for method, metrics in rows.items():
+            lines.append(
+                f"{METHOD_NAMES[method]:14} {metrics.hit_at_1:6.3f} {metrics.hit_at_3:6.3f} {metrics.hit_at_5:6.3f} "
+                f"{metrics.mrr_at_10:7.3f} {metrics.precision_at_5:6.3f} {metrics.unfaithful:10d} "
+                f"{metrics.latency_p50_ms:7.1f} {metrics.latency_p95_ms:7.1f}"
+            )
+        return lines
+
+    queries = next(iter(report.corpus.values())).queries if report.corpus else 0
+    lines = [
+        f"QMSum committee meetings, split {report.split}: {queries} queries over {report.chunks} chunks "
+        f"(ingest with {report.backend}: {report.ingest_seconds:.1f} s, {report.chunks_per_second:.1f} chunks/s)",
+        "",
+        *table("Corpus-wide", report.corpus),
+        "",
+        *table("Scoped to the query's meeting", report.scoped),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,443 @@
+"""Sync minutes from a council's ModernGov site, through its public web service (`mgWebService.asmx`).
+
+One Document per meeting: its source and URL are the meeting's public page, its items the agenda items whose
+minutes are published. Restricted items are left out and never stored. A re-run re-embeds only meetings whose
+minutes changed (a hash of each item's minutes), and takes out meetings whose minutes were withdrawn.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import http.client
+import json
+import re
+import socket
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from .document import Document, Item, join_runs
+from .parse import html
+from .pipeline import PIPELINE_VERSION, Indexer
+from .store import Store
+from .structure import build_document, is_procedural
+
+SERVICE = "mgWebService.asmx"
+DATE_FORMAT = "%d/%m/%Y"
+FORMAT = "moderngov"
+HEADERS = {"User-Agent": "Minutebook (committee minutes search)", "Accept": "text/xml, application/xml"}
+
+
+class ModernGovError(Exception):
+    """A site that cannot be synced (now); the message says why, in one sentence, for a person."""
+
+
+@dataclass(frozen=True)
+class Committee:
+    id: str
+    title: str
+    expired: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A meeting as GetMeetings lists it, before its agenda and minutes are fetched."""
+
+    id: str
+    date: dt.date
+    status: str
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: str
+    number: str | None
+    title: str
+    minutes: str
+    restricted: bool
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    date: dt.date
+    published: bool
+    items: tuple[AgendaItem, ...]
+
+    @property
+    def public_items(self) -> list[AgendaItem]:
+        """Agenda items whose minutes anyone may read: the only ones Minutebook stores."""
+        if not self.published:
+            return []
+        return [item for item in self.items if item.minutes.strip() and not item.restricted]
+
+    @property
+    def restricted(self) -> int:
+        return sum(item.restricted for item in self.items) if self.published else 0
+
+
+def site_url(url: str) -> str:
+    """The address the web service hangs off, from what a person pastes: the site, a page of it, or the service."""
+    given = url.strip()
+    parts = urllib.parse.urlsplit(given if "://" in given else f"https://{given}")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ModernGovError(
+            f"'{url}' is not a web address: give the ModernGov site's, such as https://democracy.example.gov.uk."
+        )
+    path = re.split(rf"/{re.escape(SERVICE)}", parts.path, flags=re.IGNORECASE)[0]
+    path = re.sub(r"/[^/]*\.aspx$", "", path, flags=re.IGNORECASE).rstrip("/")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    found = element.find(tag)
+    return " ".join((found.text or "").split()) if found is not None else ""
+
+
+def _flag(element: ET.Element, tag: str, default: bool) -> bool:
+    value = _text(element, tag).lower()
+    return value == "true" if value else default
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, DATE_FORMAT).date()
+    except ValueError:
+        raise ModernGovError(f"The web service gave a meeting date Minutebook cannot read: '{text}'.") from None
+
+
+def parse_committees(root: ET.Element) -> list[Committee]:
+    return [
+        Committee(
+            id=_text(element, "committeeid"),
+            title=_text(element, "committeetitle"),
+            expired=_flag(element, "committeeexpired", False),
+            deleted=_flag(element, "committeedeleted", False),
+        )
+        for element in root.iter("committee")
+        if _text(element, "committeeid")
+    ]
+
+
+def parse_meetings(root: ET.Element) -> list[Listed]:
+    return [
+        Listed(
+            id=_text(element, "meetingid"),
+            date=_date(_text(element, "meetingdate")),
+            status=_text(element, "meetingstatus"),
+        )
+        for element in root.iter("meeting")
+        if _text(element, "meetingid")
+    ]
+
+
+def parse_meeting(root: ET.Element) -> Meeting:
+    items = []
+    for element in root.iter("agendaitem"):
+        number = _text(element, "fulldisplaynumberformat").rstrip(".") or _text(element, "minutesitemnumber")
+        body = element.find("minutesnonemptyhtmlbody")
+        published = _flag(element, "isminutepublished", True)
+        items.append(
+            AgendaItem(
+                id=_text(element, "agendaitemid"),
+                number=number or None,
+                title=_text(element, "agendaitemtitle") or "Untitled item",
+                minutes=(body.text or "") if body is not None and published else "",
+                restricted=_flag(element, "isrestricted", False) or not _flag(element, "isdisplayallowed", True),
+            )
+        )
+    return Meeting(
+        id=_text(root, "meetingid"),
+        date=_date(_text(root, "meetingdate")),
+        published=_flag(root, "minutepublished", False) and _flag(root, "isdisplayallowed", True),
+        items=tuple(items),
+    )
+
+
+class Site:
+    """A ModernGov site's public web service, asked politely: one request at a time, at least `delay` seconds
+    apart, each given `timeout` seconds, and retried after growing pauses when the server fails, the connection
+    drops or the answer is late."""
+
+    def __init__(
+        self, url: str, timeout: float = 30.0, delay: float = 0.5, retries: int = 3, backoff: float = 2.0
+    ) -> None:
+        self.url = site_url(url)
+        self.timeout = timeout
+        self.delay = delay
+        self.retries = retries
+        self.backoff = backoff
+        self._last_request: float | None = None
+
+    def committees(self) -> list[Committee]:
+        return parse_committees(self._call("GetCommittees", "committees"))
+
+    def meetings(self, committee: Committee, since: dt.date, until: dt.date) -> list[Listed]:
+        root = self._call(
+            "GetMeetings",
+            "getmeetings",
+            lCommitteeId=committee.id,
+            sFromDate=since.strftime(DATE_FORMAT),
+            sToDate=until.strftime(DATE_FORMAT),
+        )
+        return parse_meetings(root)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return parse_meeting(self._call("GetMeeting", "meeting", lMeetingId=meeting_id))
+
+    def meeting_page(self, committee_id: str, meeting_id: str = "") -> str:
+        """The meeting's public page; without a meeting id, what every page of the committee's meetings starts with."""
+        return f"{self.url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+
+    def _call(self, method: str, root: str, **params: str) -> ET.Element:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        data = self._fetch(f"{self.url}/{SERVICE}/{method}{query}", method)
+        # The standard library's parser is safe with a site's answers: expat 2.4.1 and later refuses entity-expansion
+        # bombs, and ElementTree never fetches external entities.
+        try:
+            element = ET.fromstring(data)
+        except ET.ParseError:
+            element = None
+        if element is None or element.tag != root:
+            raise ModernGovError(
+                f"{self.url} is not a ModernGov site, or its web service is switched off: "
+                f"{method} did not answer with the web service's XML."
+            )
+        return element
+
+    def _fetch(self, address: str, method: str) -> bytes:
+        failure = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            self._pause()
+            try:
+                request = urllib.request.Request(address, headers=HEADERS)
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as error:
+                if error.code < 500 and error.code != 429:
+                    raise ModernGovError(
+                        f"{self.url} is not a ModernGov site, or its web service is switched off: "
+                        f"{method} answered {error.code} {error.reason}."
+                    ) from None
+                failure = f"answered {method} with {error.code} {error.reason}"
+            except (OSError, http.client.HTTPException) as error:
+                reason = getattr(error, "reason", error)
+                if isinstance(reason, TimeoutError):
+                    failure = f"did not answer {method} within {self.timeout:g} s"
+                elif isinstance(reason, socket.gaierror | ssl.SSLError):
+                    raise ModernGovError(f"Could not reach {self.url} ({reason}): check the address.") from None
+                else:
+                    failure = f"could not be reached ({reason})"
+        raise ModernGovError(f"{self.url} {failure}, {self.retries + 1} times: try again later.")
+
+    def _pause(self) -> None:
+        if self._last_request is not None:
+            time.sleep(max(0.0, self._last_request + self.delay - time.monotonic()))
+        self._last_request = time.monotonic()
+
+
+def choose_committees(committees: Sequence[Committee], wanted: Sequence[str], site: str) -> list[Committee]:
+    """The committees named by id or by name (whole, else any part, any case); every one not deleted if none is."""
+    if not wanted:
+        return [committee for committee in committees if not committee.deleted]
+    chosen: list[Committee] = []
+    for name in wanted:
+        key = " ".join(name.split()).casefold()
+        matches = (
+            [committee for committee in committees if committee.id == name.strip()]
+            or [committee for committee in committees if committee.title.casefold() == key]
+            or [committee for committee in committees if key in committee.title.casefold()]
+        )
+        if not matches:
+            raise ModernGovError(
+                f"{site} has no committee '{name}': python ingest.py --moderngov {site} --list-committees lists them."
+            )
+        if len(matches) > 1:
+            found = ", ".join(f"{committee.title} ({committee.id})" for committee in matches)
+            raise ModernGovError(f"'{name}' could be any of {found}: give its id or its whole name.")
+        chosen += [committee for committee in matches if committee not in chosen]
+    return chosen
+
+
+def meeting_fingerprint(meeting: Meeting, committee: str, url: str) -> str:
+    """A hash over each public item's minutes and what is stored with them: unchanged means nothing to re-embed."""
+    items = [
+        [item.id, item.number, item.title, hashlib.sha256(item.minutes.encode()).hexdigest()]
+        for item in meeting.public_items
+    ]
+    record = [PIPELINE_VERSION, committee, url, meeting.date.isoformat(), items]
+    return hashlib.sha256(json.dumps(record).encode()).hexdigest()
+
+
+def meeting_document(meeting: Meeting, committee: str, url: str) -> Document | None:
+    """The meeting's public minutes as one Document, one item per agenda item; None when it has none.
+
+    Each item's minutes go through the HTML parser and `build_document` like any minutes, laid out as ModernGov's
+    own agenda-item pages are ("Agenda item", the item's title, its minutes). The web service, not the layout, says
+    which agenda item each paragraph belongs to and what the item is called.
+    """
+    runs: list[tuple[str, bool]] = []
+    sections: list[tuple[int, AgendaItem]] = []
+    for item in meeting.public_items:
+        text, blocks = html.extract(item.minutes.encode())
+        if not blocks:
+            continue
+        runs.append(("Agenda item", False))
+        sections.append((len(runs), item))
+        runs.append((item.heading, True))
+        runs += [(text[block.start : block.end], block.heading) for block in blocks]
+    if not sections:
+        return None
+    text, blocks = join_runs(runs)
+    document = build_document(url, FORMAT, text, blocks)
+    starts = [blocks[index].start for index, _ in sections]
+    items = [Item(item.number, item.title, procedural=is_procedural(item.title)) for _, item in sections]
+    for read in document.items:
+        for paragraph in read.paragraphs:
+            items[bisect.bisect_right(starts, paragraph.start) - 1].paragraphs.append(paragraph)
+    document.items = [item for item in items if item.paragraphs]
+    if not document.items:
+        return None
+    document.committee, document.date, document.url = committee, meeting.date, url
+    document.title = f"{committee}, {_day(meeting.date)}"
+    return document
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, by meeting page URL; `error` says why it stopped early, if it did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    without_minutes: list[str] = field(default_factory=list)
+    restricted: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    def summary(self) -> str:
+        plural = "" if self.restricted == 1 else "s"
+        return (
+            f"{len(self.added)} meetings added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.without_minutes)} without published minutes; "
+            f"{self.restricted} restricted item{plural} left out; {self.chunks} chunks in {self.seconds:.1f} s"
+        )
+
+
+def sync(
+    site: Site,
+    store: Store,
+    model: str,
+    committees: Sequence[Committee],
+    since: dt.date,
+    until: dt.date,
+    on_removed: Callable[[str, str], None] | None = None,
+    backend: str = "torch",
+) -> SyncReport:
+    """Bring the index up to date with the committees' meetings from `since` to `until`, both included.
+
+    Each meeting is saved as soon as it is done, so a failure part-way stops the sync (see `SyncReport.error`)
+    and keeps everything before it; the next run carries on from there.
+    """
+    indexer = Indexer(store, model, backend)
+    started = time.perf_counter()
+    report = SyncReport()
+    restricted = {committee.id: 0 for committee in committees}
+    finished: set[str] = set()
+    show = sys.stderr.isatty()
+
+    def remove(url: str, label: str, reason: str) -> None:
+        if not store.remove_source(url):
+            report.without_minutes.append(url)
+            return
+        report.removed.append(url)
+        if on_removed:
+            with tqdm.external_write_mode(file=sys.stderr):
+                on_removed(label, reason)
+
+    def sync_meeting(committee: Committee, listed: Listed, chunk_bar: tqdm) -> None:
+        url = site.meeting_page(committee.id, listed.id)
+        label = f"{committee.title}, {_day(listed.date)}"
+        if listed.status.casefold() == "cancelled":
+            remove(url, label, "the meeting was cancelled")
+            return
+        meeting = site.meeting(listed.id)
+        restricted[committee.id] += meeting.restricted
+        fingerprint = meeting_fingerprint(meeting, committee.title, url)
+        previous = store.fingerprint(url)
+        if fingerprint == previous:
+            report.unchanged.append(url)
+            return
+        document = meeting_document(meeting, committee.title, url)
+        if document is None:
+            remove(url, label, "its minutes are restricted now" if meeting.restricted else "its minutes are withdrawn")
+            return
+        report.chunks += indexer.add(document, url, fingerprint, chunk_bar)
+        (report.updated if previous else report.added).append(url)
+
+    try:
+        with (
+            tqdm(total=0, desc="meetings", unit="meeting", disable=not show, position=0) as meeting_bar,
+            tqdm(desc="chunks", unit="chunk", disable=not show, position=1) as chunk_bar,
+        ):
+            for committee in committees:
+                listed = site.meetings(committee, since, until)
+                meeting_bar.total += len(listed)
+                meeting_bar.refresh()
+                for each in listed:
+                    meeting_bar.set_postfix_str(f"{committee.title}, {each.date}")
+                    sync_meeting(committee, each, chunk_bar)
+                    meeting_bar.update()
+                pages = {site.meeting_page(committee.id, each.id) for each in listed}
+                for row in store.documents_from(site.meeting_page(committee.id)):
+                    date = dt.date.fromisoformat(row["date"]) if row["date"] else None
+                    if row["source"] not in pages and date and since <= date <= until:
+                        remove(row["source"], f"{committee.title}, {_day(date)}", "the site no longer lists it")
+                finished.add(committee.id)
+    except ModernGovError as error:
+        report.error = str(error)
+    finally:
+        store.sync_vectors()
+        report.seconds = time.perf_counter() - started
+    report.restricted = sum(restricted.values())
+    synced_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for committee in committees:
+        indexed = store.documents_from(site.meeting_page(committee.id))
+        store.save_source(
+            {
+                "site": site.url,
+                "committee_id": committee.id,
+                "committee": committee.title,
+                "synced_at": synced_at,
+                "since": since.isoformat(),
+                "until": until.isoformat(),
+                "meetings": len(indexed),
+                "items": sum(row["items"] for row in indexed),
+                "restricted": restricted[committee.id],
+                "error": None if committee.id in finished else report.error,
+            }
+        )
+    return report

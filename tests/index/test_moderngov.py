@@ -1,0 +1,305 @@
+"""Syncing from ModernGov: the real GetMeeting response, served with made-up committees and meetings by a stand-in
+site on 127.0.0.1 that fails, stalls, restricts, withdraws and rewrites its minutes the way real sites do."""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import sqlite_utils
+
+from bot.render import render_answer
+from index import migrations, moderngov
+from index.embed import DEFAULT_MODEL
+from index.moderngov import Committee, ModernGovError, Site, choose_committees, meeting_document, parse_meeting, sync
+from index.search import search
+from index.store import Store
+from tests.conftest import ROOT
+from tests.index.moderngov_standin import (
+    DEPOT_SECRET,
+    GRITTING_APPROVED,
+    REAL_MEETING,
+    AgendaItem,
+    ModernGovStandIn,
+    meeting_xml,
+)
+
+SINCE, UNTIL = dt.date(2025, 12, 1), dt.date(2026, 6, 30)
+HIGHWAYS = "Highways and Transport Committee"
+
+
+@pytest.fixture(scope="module")
+def real_meeting() -> bytes:
+    if not REAL_MEETING.exists():
+        pytest.skip("../shared/fixtures/moderngov is not beside this checkout")
+    return REAL_MEETING.read_bytes()
+
+
+@pytest.fixture
+def site(real_meeting):
+    stand_in = ModernGovStandIn(real_meeting, stall=1.0)
+    yield stand_in
+    stand_in.close()
+
+
+def polite(url: str, **options) -> Site:
+    """The real client, with the pauses and the patience shortened for a test."""
+    return Site(url, **{"timeout": 0.5, "delay": 0, "backoff": 0.05, **options})
+
+
+def page(site, committee_id: str, meeting_id: str) -> str:
+    return f"{site.url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+
+
+def stored_text(store: Store) -> str:
+    columns = [
+        "SELECT text FROM documents",
+        "SELECT title FROM documents",
+        "SELECT text FROM chunks",
+        "SELECT context FROM chunks",
+        "SELECT title FROM items",
+    ]
+    return "\n".join(str(row[0]) for query in columns for row in store.db.execute(query).fetchall())
+
+
+def chunk_ids(store: Store) -> list[int]:
+    return sorted(row[0] for row in store.db.execute("SELECT id FROM chunks").fetchall())
+
+
+def faiss_ids(store: Store) -> list[int]:
+    index = store.vectors()
+    return sorted(int(index.id_map.at(i)) for i in range(index.ntotal))
+
+
+def test_the_real_get_meeting_becomes_one_document(real_meeting):
+    meeting = parse_meeting(ET.fromstring(real_meeting))
+    url = "https://democracy.example.gov.uk/ieListDocuments.aspx?CId=144&MId=4967"
+    document = meeting_document(meeting, "Audit Committee", url)
+    assert (meeting.id, meeting.date, meeting.published, meeting.restricted) == ("4967", dt.date(2026, 2, 10), True, 0)
+    assert (document.committee, document.date, document.url, document.path) == (
+        "Audit Committee",
+        dt.date(2026, 2, 10),
+        url,
+        url,
+    )
+    assert [(item.number, item.title, item.procedural) for item in document.items] == [
+        ("1", "Minutes", True),
+        ("9", "Work Programme", False),
+    ]
+    assert [document.paragraph_text(paragraph) for item in document.items for paragraph in item.paragraphs] == [
+        "To approve the minutes of the meeting held on 25 November 2025 as a correct record.",
+        "The Committee considered a report of the Governance and Scrutiny Support Unit which set out its future Work "
+        "Programme for the remainder of 2025/26 municipal year.",
+    ]
+
+
+def test_an_items_minutes_stay_with_it_whatever_headings_they_have():
+    title = "Library Services Review, including the mobile library and home delivery for housebound residents."
+    minutes = (
+        "<p>The Cabinet Member introduced the report.</p><h3>Background</h3><p>Loans had doubled since 2024.</p>"
+        "<p>RESOLVED:</p><p>That the report be noted.</p>"
+    )
+    meeting = moderngov.Meeting(
+        "7", dt.date(2026, 1, 8), True, (moderngov.AgendaItem("71", "7", title, minutes, False),)
+    )
+    document = meeting_document(meeting, "Cabinet", "https://democracy.example.gov.uk/ieListDocuments.aspx?CId=1&MId=7")
+    assert [(item.number, item.title, item.procedural) for item in document.items] == [("7", title, False)]
+    assert [(document.paragraph_text(paragraph), paragraph.kind) for paragraph in document.items[0].paragraphs] == [
+        ("The Cabinet Member introduced the report.", "text"),
+        ("Loans had doubled since 2024.", "text"),
+        ("That the report be noted.", "decision"),
+    ]
+
+
+def test_sync_adds_published_minutes_then_only_what_changed(site, tmp_path, embedder):
+    site.fail_next["GetMeetings?lCommitteeId=201"] = 1
+    site.stall_next["GetMeeting?lMeetingId=4967"] = 1
+    store = Store(tmp_path / "index", create=True)
+    client = polite(site.url)
+    committees = choose_committees(client.committees(), [], client.url)
+    first = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL)
+
+    assert first.error is None
+    assert first.added == [page(site, "144", "4967")] + [page(site, "201", each) for each in ("5101", "5102", "5103")]
+    assert first.without_minutes == [page(site, "144", "4966"), page(site, "201", "5104")]
+    assert first.restricted == 1
+    assert site.requested("GetMeetings?lCommitteeId=201") == 2, "a 500 is retried"
+    assert site.requested("GetMeeting?lMeetingId=4967") == 2, "a timed-out request is retried"
+    assert site.requested("GetMeeting?lMeetingId=4966") == 0, "a cancelled meeting has no minutes to fetch"
+
+    items = store.db.execute(
+        "SELECT d.url, m.committee, m.date, i.number, i.title, i.procedural FROM items i "
+        "JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id WHERE d.source = ?",
+        [page(site, "201", "5101")],
+    ).fetchall()
+    assert items == [
+        (page(site, "201", "5101"), HIGHWAYS, "2026-01-15", "1", "Apologies for Absence", 1),
+        (page(site, "201", "5101"), HIGHWAYS, "2026-01-15", "2", "Declarations of Interest", 1),
+        (page(site, "201", "5101"), HIGHWAYS, "2026-01-15", "3", "Bus Shelter Replacement Programme", 0),
+        (page(site, "201", "5101"), HIGHWAYS, "2026-01-15", "5", "Date of Next Meeting", 1),
+    ]
+    assert DEPOT_SECRET not in stored_text(store) and "Depot Land Disposal" not in stored_text(store)
+    sources = {row["committee_id"]: row for row in store.sources()}
+    assert (sources["201"]["meetings"], sources["201"]["items"], sources["201"]["restricted"]) == (3, 6, 1)
+    assert (sources["144"]["meetings"], sources["144"]["error"], sources["312"]["meetings"]) == (1, None, 0)
+
+    answer = search(store, embedder, "How many bus shelters will be replaced?", k=3)
+    best = answer.passages[0]
+    assert "replacing 120 bus shelters" in best.text
+    assert (best.url, best.committee, best.date) == (page(site, "201", "5101"), HIGHWAYS, dt.date(2026, 1, 15))
+    assert (best.item_number, best.item) == ("3", "Bus Shelter Replacement Programme")
+    assert f"3. Bus Shelter Replacement Programme · {page(site, '201', '5101')}" in render_answer(answer)
+
+    before = chunk_ids(store)
+    again = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL)
+    assert (again.added, again.updated, again.removed, again.chunks) == ([], [], [], 0)
+    assert again.unchanged == first.added
+    assert chunk_ids(store) == before
+
+    site.meetings["5102"] = meeting_xml(
+        "5102", dt.date(2026, 2, 12), [AgendaItem("1", "Winter Gritting Review", GRITTING_APPROVED)]
+    )
+    site.meetings["5103"] = meeting_xml("5103", dt.date(2026, 3, 12), [], published=False)
+    site.meetings["5101"] = meeting_xml(
+        "5101", dt.date(2026, 1, 15), [AgendaItem("3", "Bus Shelter Replacement Programme", "<p>Exempt.</p>", True)]
+    )
+    site.listed["144"] = []
+    removed = []
+    changed = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL, lambda *message: removed.append(message))
+    assert changed.updated == [page(site, "201", "5102")] and changed.added == changed.unchanged == []
+    assert removed == [
+        ("Audit Committee, 10 February 2026", "the site no longer lists it"),
+        (f"{HIGHWAYS}, 15 January 2026", "its minutes are restricted now"),
+        (f"{HIGHWAYS}, 12 March 2026", "its minutes are withdrawn"),
+    ]
+    assert [row["source"] for row in store.db["documents"].rows] == [page(site, "201", "5102")]
+    assert "52 gritting routes" in stored_text(store) and "48 gritting routes" not in stored_text(store)
+    assert store.db["meetings"].count == 1
+    assert chunk_ids(store) == faiss_ids(store)
+
+
+def test_a_failure_part_way_keeps_what_was_synced(site, tmp_path, embedder):
+    site.fail_next["GetMeeting?lMeetingId=5102"] = 2
+    store = Store(tmp_path / "index", create=True)
+    client = polite(site.url, retries=1)
+    highways = choose_committees(client.committees(), ["201"], client.url)
+    stopped = sync(client, store, DEFAULT_MODEL, highways, SINCE, UNTIL)
+    assert stopped.error == f"{site.url} answered GetMeeting with 500 Internal Server Error, 2 times: try again later."
+    assert stopped.added == [page(site, "201", "5101")]
+    assert [row["source"] for row in store.db["documents"].rows] == [page(site, "201", "5101")]
+    assert store.sources()[0]["error"] == stopped.error
+
+    resumed = sync(client, store, DEFAULT_MODEL, highways, SINCE, UNTIL)
+    assert resumed.error is None and store.sources()[0]["error"] is None
+    assert (resumed.unchanged, resumed.added) == (
+        [page(site, "201", "5101")],
+        [page(site, "201", "5102"), page(site, "201", "5103")],
+    )
+
+
+def test_a_site_without_the_web_service_is_one_sentence(site):
+    with pytest.raises(ModernGovError) as off:
+        polite(f"{site.url}/off").committees()
+    assert str(off.value) == (
+        f"{site.url}/off is not a ModernGov site, or its web service is switched off: "
+        "GetCommittees answered 404 Not Found."
+    )
+    with pytest.raises(ModernGovError) as plain:
+        polite(f"{site.url}/plain/ieDocHome.aspx").committees()
+    assert str(plain.value) == (
+        f"{site.url}/plain is not a ModernGov site, or its web service is switched off: "
+        "GetCommittees did not answer with the web service's XML."
+    )
+    site.stall_next["GetCommittees"] = 2
+    with pytest.raises(ModernGovError) as slow:
+        polite(site.url, timeout=0.2, retries=1).committees()
+    assert str(slow.value) == f"{site.url} did not answer GetCommittees within 0.2 s, 2 times: try again later."
+
+
+def test_committees_by_id_or_name():
+    committees = [
+        Committee("144", "Audit Committee"),
+        Committee("145", "Audit Sub-Committee"),
+        Committee("9", "Cabinet"),
+    ]
+    gone = Committee("7", "Old Board", deleted=True)
+    assert choose_committees([*committees, gone], [], "site") == committees
+    assert choose_committees(committees, ["9", "audit committee", "cab"], "site") == [committees[2], committees[0]]
+    with pytest.raises(ModernGovError, match=r"could be any of Audit Committee \(144\), Audit Sub-Committee \(145\)"):
+        choose_committees(committees, ["Audit"], "site")
+    with pytest.raises(ModernGovError, match="site has no committee 'Planning': python ingest.py --moderngov site"):
+        choose_committees(committees, ["Planning"], "site")
+
+
+def test_the_migration_marks_items_already_indexed(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "minutebook.db")
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for migration in (migrations.m001_initial, migrations.m002_answers_feedback_urls):
+        migration(db)
+        db["_migrations"].insert({"name": migration.__name__, "applied_at": "2026-01-01T00:00:00"})
+    db["items"].insert_all([{"id": 1, "title": "Apologies for Absence"}, {"id": 2, "title": "Library Opening Hours"}])
+    db.close()
+    store = Store(tmp_path)
+    assert [(row["title"], row["procedural"]) for row in store.db["items"].rows] == [
+        ("Apologies for Absence", 1),
+        ("Library Opening Hours", 0),
+    ]
+    assert store.sources() == []
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300
+    )
+
+
+def test_the_commands_list_sync_ask_and_tell_status(site, tmp_path):
+    index = str(tmp_path / "index")
+    listed = run("ingest.py", "--moderngov", f"{site.url}/", "--list-committees")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "   144  Audit Committee",
+        "   201  Highways and Transport Committee",
+        "   312  Appointments Sub-Committee (expired)",
+    ]
+    synced = run(
+        "ingest.py", "--moderngov", site.url, "--committee", "highways", "--committee", "144",
+        "--since", "2025-12-01", "--until", "2026-06-30", "--delay", "0", "--index", index,
+    )  # fmt: skip
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.startswith(
+        "4 meetings added, 0 updated, 0 unchanged, 0 removed, 2 without published minutes; 1 restricted item left out;"
+    )
+    asked = run("-m", "bot", "ask", "--json", "What will the new bus shelters have?", "-k", "1", "--index", index)
+    assert asked.returncode == 0, asked.stderr
+    passage = json.loads(asked.stdout)["passages"][0]
+    assert "real-time information displays" in passage["text"]
+    assert (passage["document"], passage["committee"], passage["date"]) == (
+        page(site, "201", "5101"),
+        HIGHWAYS,
+        "2026-01-15",
+    )
+    status = run("-m", "bot", "status", "--index", index)
+    assert status.returncode == 0, status.stderr
+    assert f"  {HIGHWAYS} (201) at {site.url}: 3 meetings, 6 items; synced " in status.stdout
+    assert "for 1 December 2025 to 30 June 2026; 1 restricted item left out" in status.stdout
+
+
+def test_the_command_says_what_is_wrong_in_one_sentence(site, tmp_path):
+    off = run("ingest.py", "--moderngov", f"{site.url}/off", "--list-committees")
+    assert (off.returncode, off.stdout) == (1, "")
+    assert off.stderr == (
+        f"Error: {site.url}/off is not a ModernGov site, or its web service is switched off: "
+        "GetCommittees answered 404 Not Found.\n"
+    )
+    unknown = run("ingest.py", "--moderngov", site.url, "--committee", "Planning", "--index", str(tmp_path / "i"))
+    assert unknown.returncode == 1 and "has no committee 'Planning'" in unknown.stderr
+    assert not (tmp_path / "i").exists()
+    both = run("ingest.py", "examples/minutes", "--moderngov", site.url)
+    assert both.returncode == 2 and "give it without PATHs" in both.stderr
+    for result in (off, unknown, both):
+        assert "Traceback" not in result.stderr
