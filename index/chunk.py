@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .document import Document, Item
 
-TokenCounter = Callable[[str], int]
+TokenCounter = Callable[[list[str]], list[int]]
 CHUNK_TOKENS = 128
 
 ABBREVIATIONS = {
@@ -39,9 +39,9 @@ class Chunk:
     context: str
 
 
-def word_count_tokens(text: str) -> int:
+def word_count_tokens(texts: list[str]) -> list[int]:
     """A cautious stand-in for a tokenizer: WordPiece averages about 1.3 tokens a word."""
-    return int(len(text.split()) * 1.4) + 1
+    return [int(len(text.split()) * 1.4) + 1 for text in texts]
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -61,16 +61,18 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _word_windows(text: str, start: int, end: int, budget: int, count: TokenCounter) -> Iterator[tuple[int, int]]:
-    """Cut a sentence that alone is over budget at word boundaries."""
+    """Cut a sentence that alone is over budget at word boundaries (a window's size is the sum of its words')."""
+    words = list(WORD.finditer(text, start, end))
+    sizes = count([word.group() for word in words])
     window_start: int | None = None
-    window_end = start
-    for word in WORD.finditer(text, start, end):
-        if window_start is not None and count(text[window_start : word.end()]) > budget:
+    window_end, total = start, 0
+    for word, size in zip(words, sizes, strict=True):
+        if window_start is not None and total + size > budget:
             yield window_start, window_end
-            window_start = None
+            window_start, total = None, 0
         if window_start is None:
             window_start = word.start()
-        window_end = word.end()
+        window_end, total = word.end(), total + size
     if window_start is not None:
         yield window_start, window_end
 
@@ -96,15 +98,19 @@ class Unit(NamedTuple):
 def _units(document: Document, item: Item, budget: int, count_tokens: TokenCounter) -> list[Unit]:
     text = document.text
     units: list[Unit] = []
-    for paragraph in item.paragraphs:
-        size = count_tokens(text[paragraph.start : paragraph.end])
+    sizes = count_tokens([text[paragraph.start : paragraph.end] for paragraph in item.paragraphs])
+    for paragraph, size in zip(item.paragraphs, sizes, strict=True):
         if size <= budget:
             units.append(Unit(paragraph.start, paragraph.end, size, paragraph.kind, paragraph.speakers))
             continue
-        for sentence_start, sentence_end in sentence_spans(text, paragraph.start, paragraph.end):
-            for piece_start, piece_end in _word_windows(text, sentence_start, sentence_end, budget, count_tokens):
-                piece_size = count_tokens(text[piece_start:piece_end])
-                units.append(Unit(piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers))
+        pieces = [
+            piece
+            for sentence_start, sentence_end in sentence_spans(text, paragraph.start, paragraph.end)
+            for piece in _word_windows(text, sentence_start, sentence_end, budget, count_tokens)
+        ]
+        piece_sizes = count_tokens([text[piece_start:piece_end] for piece_start, piece_end in pieces])
+        for (piece_start, piece_end), piece_size in zip(pieces, piece_sizes, strict=True):
+            units.append(Unit(piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers))
     return units
 
 
@@ -143,7 +149,7 @@ def chunk_document(
     fits the model's `max_tokens`. Short, overlapping windows retrieve best (docs/retrieval.md)."""
     chunks: list[Chunk] = []
     for item_index, item in enumerate(document.items):
-        context = count_tokens(context_line(document, item, "decision")) + 1
+        context = count_tokens([context_line(document, item, "decision")])[0] + 1
         budget = max(32, min(CHUNK_TOKENS, max_tokens - 2 - context))
         units = _units(document, item, budget, count_tokens)
         for first, last in _packs(units, budget, overlap):

@@ -96,18 +96,25 @@ def export_int8(model, target: Path) -> None:
     full = target.with_name("model-fp32.partial.onnx")
     partial = target.with_name("model-int8.partial.onnx")
     axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
-    with torch.no_grad():
-        torch.onnx.export(
-            Wrapped().eval(),
-            tuple(sample[name] for name in names),
-            str(full),
-            input_names=names,
-            output_names=["last_hidden_state"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
-    quantize_dynamic(str(full), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # onnxruntime's quantiser advises pre-processing on the root logger
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Wrapped().eval(),
+                tuple(sample[name] for name in names),
+                str(full),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+            quantize_dynamic(str(full), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
     os.replace(partial, target)
     full.unlink(missing_ok=True)
 
@@ -142,8 +149,12 @@ class Embedder:
         self.backend = backend
         self.onnx = OnnxEncoder(self.model, onnx_folder(cache, name)) if backend == "onnx" else None
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens in each text, without the special ones; one call for many texts, as the chunker needs."""
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
+        return [len(ids) for ids in encoded]
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Unit-length float32 vectors, in batches of similar lengths (less padding to compute);

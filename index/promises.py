@@ -45,7 +45,7 @@ COMMITMENT = re.compile(
 ASPIRATION = re.compile(
     r"\b(?:it\s+was\s+hoped|hoped\s+(?:that|to)|hopes?\s+that|(?:long[- ]term\s+)?vision\s+(?:would|was|is)|"
     r"aspiration|ambition|aim(?:ed)?\s+(?:was\s+)?to|would\s+like\s+to|it\s+was\s+anticipated|anticipated\s+that|"
-    r"aspired)\b",
+    r"aspired|(?:the\s+)?target\s+(?:was|is|would\s+be))\b",
     re.IGNORECASE,
 )
 QUESTION = re.compile(

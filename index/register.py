@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .embed import Embedder
-from .search import content_terms, search, written_filters
+from .search import content_terms, search, term_coverage, written_filters
 from .store import Filters, Store
 
 STATUSES = ("open", "overdue", "followed up", "decided")
@@ -186,12 +186,15 @@ def register_about(
     """Entries about `topic`, ranked by the one search function restricted to passages holding register entries."""
     restricted = (filters or Filters()).merged(Filters(register=True))
     answer = search(store, embedder, topic, k=limit, filters=restricted)
-    ordered: list[int] = []
-    for passage in answer.passages:
+    found_in: dict[int, int] = {}
+    for passage_rank, passage in enumerate(answer.passages):
         for entry_id in store.register_ids_in(passage.chunk_id):
-            if entry_id not in ordered:
-                ordered.append(entry_id)
-    return read_register(store, as_of, committee=restricted.committee, status=status, ids=ordered)[:limit]
+            found_in.setdefault(entry_id, passage_rank)
+    entries = read_register(store, as_of, committee=restricted.committee, status=status, ids=list(found_in))
+    terms = content_terms(topic)
+    # Within one passage, the entries that name the topic come before their neighbours ("(i) That … be noted").
+    entries.sort(key=lambda entry: (found_in[entry.id], -term_coverage(terms, entry.text)))
+    return entries[:limit]
 
 
 REGISTER_QUESTION = re.compile(

@@ -29,7 +29,7 @@ from .structure import MONTH_NAMES, MONTHS, find_date
 
 Method = Literal["hybrid", "keyword", "dense"]
 CANDIDATES = 200
-KEYWORD_WEIGHT = 0.6
+KEYWORD_WEIGHT = 0.7
 NEIGHBOUR_WEIGHT = 0.25
 NEIGHBOUR_REACH = 3
 FAVOUR = 0.25
