@@ -9,6 +9,7 @@ import sqlite_utils
 
 from .structure import is_procedural
 
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 
@@ -74,7 +75,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("document_id", "documents", "id"), ("item_id", "items", "id")],
     )
     db.index_foreign_keys()
-    db["chunks"].enable_fts(["context", "text"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True)
+    db["chunks"].enable_fts(["context", "text"], tokenize=FTS_TOKENIZER, create_triggers=True)
 
 
 @migration

@@ -161,12 +161,6 @@ def content_terms(question: str) -> list[str]:
     return ([term for term in terms if term not in STOPWORDS] or terms)[:MAX_QUERY_TERMS]
 
 
-def keyword_query(question: str) -> str | None:
-    """An FTS5 MATCH expression that no user text can break: every term is a quoted string, ORed together."""
-    quoted = ['"' + term.replace('"', '""') + '"' for term in content_terms(question)]
-    return " OR ".join(quoted) or None
-
-
 def term_coverage(terms: list[str], text: str) -> float:
     """Share of the question's terms found in a passage, comparing word stems crudely by their first letters."""
     if not terms:
@@ -261,7 +255,14 @@ def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> lis
         allowed = store.allowed_ids(filters)
         if len(allowed) == 0:
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        selector = faiss.IDSelectorBatch(allowed)
+        if isinstance(index, faiss.IndexIVF):
+            # Probe more clusters the fewer chunks the filters allow, so that as many of them are compared.
+            share = len(allowed) / index.ntotal
+            probes = min(index.nlist, int(np.ceil(index.nprobe / share)))
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=probes)
+        else:
+            params = faiss.SearchParameters(sel=selector)
         limit = min(limit, len(allowed))
     faiss.omp_set_num_threads(1)  # one question at a time: threads cost more to wake than they save
     scores, ids = index.search(query.reshape(1, -1), min(limit, index.ntotal), params=params)
@@ -291,8 +292,7 @@ def search(
     query = embedder.encode_question(question)
     pool = max(CANDIDATES, 4 * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
-    match = keyword_query(question)
-    keyword = store.keyword_search(match, pool, filters) if match and method != "dense" else []
+    keyword = store.keyword_search(content_terms(question), pool, filters) if method != "dense" else []
 
     if method == "hybrid":
         dense_scores, keyword_scores = _normalised(dense), _normalised(keyword)

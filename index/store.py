@@ -24,21 +24,39 @@ import sqlite_utils
 
 from .chunk import Chunk
 from .document import Document
-from .migrations import migrate
+from .migrations import FTS_TOKENIZER, migrate
 from .promises import Entry
 
 DATABASE_NAME = "minutebook.db"
-APPROXIMATE_ABOVE = 1_000_000
-HNSW_NEIGHBOURS = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+APPROXIMATE_ABOVE = 100_000
+IVF_TRAINING_PER_LIST = 64
+IVF_PROBE_SHARE = 1 / 16
+KEYWORD_POSTINGS = 20_000
 
 
 def approximate_above() -> int:
-    """Above this many chunks vector search is approximate (HNSW): $MINUTEBOOK_APPROXIMATE_ABOVE, else 1,000,000
-    (HNSW's recall is not yet measured on real embeddings at that size: docs/performance.md)."""
+    """Above this many chunks vector search is approximate: $MINUTEBOOK_APPROXIMATE_ABOVE, else 100,000, where
+    exact search starts to cost more than the rest of a search (docs/performance.md)."""
     value = os.environ.get("MINUTEBOOK_APPROXIMATE_ABOVE", "")
     return int(value) if value.isdigit() else APPROXIMATE_ABOVE
+
+
+def ivf_lists(count: int) -> int:
+    """Clusters of the inverted file: the power of two nearest the square root of the number of chunks, with
+    enough chunks to train each."""
+    nearest = 2 ** round(np.log2(max(count, 1)) / 2)
+    return max(1, min(nearest, count // 39))
+
+
+def ivf_probes(lists: int) -> int:
+    """Clusters compared with each question."""
+    return max(1, round(lists * IVF_PROBE_SHARE))
+
+
+def vector_index_kind(count: int) -> str:
+    """"exact" for an index of `count` chunks up to `approximate_above()`, else "IVF" and its number of clusters;
+    an index is rebuilt when its size calls for another kind."""
+    return "exact" if count <= approximate_above() else f"IVF{ivf_lists(count)}"
 
 
 class StoreError(Exception):
@@ -161,6 +179,7 @@ class Store:
         self._vectors_generation = -1
         self._facts: dict[int, ChunkFacts] = {}
         self._facts_generation = -1
+        self._vocabulary_ready = False
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
@@ -356,33 +375,67 @@ class Store:
         if self._vectors is not None and self._vectors_generation == generation:
             return self._vectors
         path = self.directory / f"vectors-{generation}.faiss"
-        if path.exists():
-            self._vectors = faiss.read_index(str(path))
-        else:
-            self._vectors = self._build_vectors()
-            self._write_vectors(self._vectors, generation)
-        self._vectors_generation = generation
-        return self._vectors
-
-    def _build_vectors(self) -> faiss.Index:
-        """Exact search up to `approximate_above()` chunks; beyond it HNSW, which needs far less time per
-        question on structured vectors such as embeddings (docs/performance.md)."""
-        dimension = int(self.setting("dimension") or 384)
-        count = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        if count > approximate_above():
-            graph = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-            graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            graph.hnsw.efSearch = HNSW_EF_SEARCH
-            index = faiss.IndexIDMap2(graph)
-        else:
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-        faiss.omp_set_num_threads(os.cpu_count() or 1)
-        cursor = self.db.execute("SELECT id, embedding FROM chunks ORDER BY id")
-        while rows := cursor.fetchmany(50_000):
-            ids = np.array([row[0] for row in rows], dtype=np.int64)
-            matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), dimension)
-            index.add_with_ids(matrix, ids)
+        index = _read_vectors(path) if path.exists() else None
+        if index is None:
+            index = self._updated_vectors(self._vectors if self._vectors is not None else self._previous_vectors())
+            self._write_vectors(index, generation)
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = ivf_probes(index.nlist)
+        self._vectors, self._vectors_generation = index, generation
         return index
+
+    def _previous_vectors(self) -> faiss.Index | None:
+        """The newest vector file of an earlier generation, if one is left (an ingest replaces it)."""
+        files = sorted(self.directory.glob("vectors-*.faiss"), key=lambda path: path.stat().st_mtime, reverse=True)
+        return next((index for index in map(_read_vectors, files) if index is not None), None)
+
+    def _updated_vectors(self, previous: faiss.Index | None) -> faiss.Index:
+        """`previous` brought in line with the chunks in SQLite (removing and adding only what changed), or a new
+        index when there is none or the index's size now calls for another kind."""
+        ids = np.array([row[0] for row in self.db.execute("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
+        if previous is None or _index_kind(previous) != vector_index_kind(len(ids)):
+            return self._build_vectors(ids)
+        held = _held_ids(previous)
+        stale = np.setdiff1d(held, ids)
+        if len(stale):
+            # An IVF's id table removes from a plain list; a flat index checks each id against a hashed set.
+            selector = faiss.IDSelectorArray if isinstance(previous, faiss.IndexIVF) else faiss.IDSelectorBatch
+            previous.remove_ids(selector(stale))
+        self._add_vectors(previous, np.setdiff1d(ids, held))
+        return previous
+
+    def _build_vectors(self, ids: np.ndarray) -> faiss.Index:
+        """Exact search up to `approximate_above()` chunks; beyond it an inverted file (IVF), which compares a
+        question with the vectors of the few clusters nearest to it (docs/performance.md)."""
+        dimension = int(self.setting("dimension") or 384)
+        kind = vector_index_kind(len(ids))
+        if kind == "exact":
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        else:
+            lists = ivf_lists(len(ids))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+            sample = np.random.default_rng(0).choice(ids, min(len(ids), IVF_TRAINING_PER_LIST * lists), replace=False)
+            faiss.omp_set_num_threads(os.cpu_count() or 1)
+            index.train(self._embeddings(np.sort(sample))[1])
+            index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        self._add_vectors(index, ids)
+        return index
+
+    def _add_vectors(self, index: faiss.Index, ids: np.ndarray) -> None:
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        for start in range(0, len(ids), 50_000):
+            found, matrix = self._embeddings(ids[start : start + 50_000])
+            index.add_with_ids(matrix, found)
+
+    def _embeddings(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of these chunks, as (ids, matrix)."""
+        rows = self.db.execute(
+            "SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            [json.dumps(ids.tolist())],
+        ).fetchall()
+        dimension = int(self.setting("dimension") or 384)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), dimension)
+        return np.array([row[0] for row in rows], dtype=np.int64), matrix
 
     def _write_vectors(self, index: faiss.Index, generation: int) -> None:
         """Write atomically (temporary file, then rename) and drop files of older generations."""
@@ -411,9 +464,15 @@ class Store:
         ).fetchall()
         return np.array([row[0] for row in rows], dtype=np.int64)
 
-    def keyword_search(self, match: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
-        """Chunk ids and BM25 scores (higher is better) for an FTS5 MATCH expression; the joins that filters need
-        are left out when there are none (they double the time of a search)."""
+    def keyword_search(self, terms: Sequence[str], limit: int, filters: Filters) -> list[tuple[int, float]]:
+        """Chunk ids and BM25 scores (higher is better) for chunks with any of `terms`.
+
+        Only the most selective terms are searched once their chunks add up to `KEYWORD_POSTINGS`: in a large
+        index a common word matches so many chunks that scoring them all would take most of a search's time,
+        while adding little to BM25. The joins that filters need are left out when there are none."""
+        match = fts_match(self._selective(terms))
+        if match is None:
+            return []
         where, params = filters.sql()
         joins = (
             "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
@@ -427,6 +486,35 @@ class Store:
             {"match": match, "limit": limit, **params},
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
+
+    def _selective(self, terms: Sequence[str]) -> list[str]:
+        """`terms`, rarest first, as long as the chunks containing them add up to at most `KEYWORD_POSTINGS` (the
+        rarest one always)."""
+        frequencies = self.chunk_frequencies(terms)
+        kept, postings = [], 0
+        for term in sorted(terms, key=frequencies.__getitem__):
+            postings += frequencies[term]
+            if kept and postings > KEYWORD_POSTINGS:
+                break
+            kept.append(term)
+        return kept
+
+    def chunk_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many chunks contain each term, as full-text search reads it (stemmed; for "council's", the rarer
+        of its two words)."""
+        if not self._vocabulary_ready:
+            self.db.execute(f"CREATE VIRTUAL TABLE temp.question_terms USING fts5(words, tokenize='{FTS_TOKENIZER}')")
+            self.db.execute("CREATE VIRTUAL TABLE temp.question_tokens USING fts5vocab(temp, question_terms, instance)")
+            self.db.execute("CREATE VIRTUAL TABLE temp.chunk_tokens USING fts5vocab(main, chunks_fts, row)")
+            self._vocabulary_ready = True
+        self.db.execute("DELETE FROM temp.question_terms")
+        self.db.conn.executemany("INSERT INTO temp.question_terms (rowid, words) VALUES (?, ?)", enumerate(terms))
+        rows = self.db.execute(
+            "SELECT q.doc, MIN(COALESCE(c.doc, 0)) FROM temp.question_tokens q "
+            "LEFT JOIN temp.chunk_tokens c ON c.term = q.term GROUP BY q.doc"
+        ).fetchall()
+        found = dict(rows)
+        return {term: found.get(position, 0) for position, term in enumerate(terms)}
 
     def chunk_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
         """What re-ranking needs to know of each candidate chunk: where it stands, its kind, its meeting date.
@@ -528,6 +616,35 @@ class Store:
             )
         )
         return {**totals, "model": self.model, "committees": committees}
+
+
+def fts_match(terms: Sequence[str]) -> str | None:
+    """An FTS5 MATCH expression that no user text can break: every term a quoted string, ORed together."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms) or None
+
+
+def _read_vectors(path: Path) -> faiss.Index | None:
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError:
+        return None
+
+
+def _index_kind(index: faiss.Index) -> str:
+    return f"IVF{index.nlist}" if isinstance(index, faiss.IndexIVF) else "exact"
+
+
+def _held_ids(index: faiss.Index) -> np.ndarray:
+    """The chunk ids a vector index holds, sorted."""
+    if isinstance(index, faiss.IndexIVF):
+        lists = index.invlists
+        held = [
+            faiss.rev_swig_ptr(lists.get_ids(number), lists.list_size(number)).copy()
+            for number in range(index.nlist)
+            if lists.list_size(number)
+        ]
+        return np.sort(np.concatenate(held)) if held else np.zeros(0, dtype=np.int64)
+    return np.sort(faiss.vector_to_array(index.id_map))
 
 
 def _like_escape(text: str) -> str:

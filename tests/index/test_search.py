@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from index.search import QuestionError, keyword_query, search
-from index.store import Filters, Store
+from index.search import QuestionError, content_terms, search
+from index.store import Filters, Store, fts_match
 from tests.conftest import ROOT
 
 QUESTIONS = [
@@ -66,8 +66,9 @@ def test_questions_without_words_are_refused(store, embedder, question):
 
 
 def test_keyword_query_quotes_every_term():
-    assert keyword_query('what about "school" transport*') == '"school" OR "transport"'
-    assert keyword_query("what") == '"what"'
+    assert fts_match(content_terms('what about "school" transport*')) == '"school" OR "transport"'
+    assert fts_match(content_terms("what")) == '"what"'
+    assert fts_match([]) is None
 
 
 def test_unrelated_question_is_not_answered(store, embedder):
