@@ -30,8 +30,8 @@ from .promises import Entry
 DATABASE_NAME = "minutebook.db"
 APPROXIMATE_ABOVE = 100_000
 IVF_TRAINING_PER_LIST = 64
-IVF_PROBE_SHARE = 1 / 16
-KEYWORD_POSTINGS = 20_000
+IVF_PROBE_SHARE = 1 / 12
+KEYWORD_POSTINGS = 10_000
 
 
 def approximate_above() -> int:
@@ -42,10 +42,12 @@ def approximate_above() -> int:
 
 
 def ivf_lists(count: int) -> int:
-    """Clusters of the inverted file: the power of two nearest the square root of the number of chunks, with
-    enough chunks to train each."""
+    """Clusters of the inverted file: the power of two nearest the square root of the number of chunks, and no
+    more than can be trained on at least 39 chunks each (a power of two too, so that small changes in size do
+    not call for a new index)."""
     nearest = 2 ** round(np.log2(max(count, 1)) / 2)
-    return max(1, min(nearest, count // 39))
+    trainable = 2 ** int(np.log2(count // 39)) if count >= 39 else 0
+    return min(nearest, trainable)
 
 
 def ivf_probes(lists: int) -> int:
@@ -54,9 +56,10 @@ def ivf_probes(lists: int) -> int:
 
 
 def vector_index_kind(count: int) -> str:
-    """"exact" for an index of `count` chunks up to `approximate_above()`, else "IVF" and its number of clusters;
-    an index is rebuilt when its size calls for another kind."""
-    return "exact" if count <= approximate_above() else f"IVF{ivf_lists(count)}"
+    """ "exact" for an index of `count` chunks up to `approximate_above()` (or too few to cluster), else "IVF" and
+    its number of clusters; an index is rebuilt when its size calls for another kind."""
+    lists = ivf_lists(count)
+    return "exact" if count <= approximate_above() or lists < 2 else f"IVF{lists}"
 
 
 class StoreError(Exception):
@@ -177,8 +180,8 @@ class Store:
         migrate(self.db)
         self._vectors: faiss.Index | None = None
         self._vectors_generation = -1
-        self._facts: dict[int, ChunkFacts] = {}
-        self._facts_generation = -1
+        self._memos: dict[str, dict] = {}
+        self._memos_generation = -1
         self._vocabulary_ready = False
 
     def setting(self, key: str) -> str | None:
@@ -376,7 +379,7 @@ class Store:
             return self._vectors
         path = self.directory / f"vectors-{generation}.faiss"
         index = _read_vectors(path) if path.exists() else None
-        if index is None:
+        if index is None or _index_kind(index) != vector_index_kind(index.ntotal):
             index = self._updated_vectors(self._vectors if self._vectors is not None else self._previous_vectors())
             self._write_vectors(index, generation)
         if isinstance(index, faiss.IndexIVF):
@@ -395,7 +398,7 @@ class Store:
         ids = np.array([row[0] for row in self.db.execute("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
         if previous is None or _index_kind(previous) != vector_index_kind(len(ids)):
             return self._build_vectors(ids)
-        held = _held_ids(previous)
+        held = held_ids(previous)
         stale = np.setdiff1d(held, ids)
         if len(stale):
             # An IVF's id table removes from a plain list; a flat index checks each id against a hashed set.
@@ -467,10 +470,11 @@ class Store:
     def keyword_search(self, terms: Sequence[str], limit: int, filters: Filters) -> list[tuple[int, float]]:
         """Chunk ids and BM25 scores (higher is better) for chunks with any of `terms`.
 
-        Only the most selective terms are searched once their chunks add up to `KEYWORD_POSTINGS`: in a large
-        index a common word matches so many chunks that scoring them all would take most of a search's time,
-        while adding little to BM25. The joins that filters need are left out when there are none."""
-        match = fts_match(self._selective(terms))
+        In a large index a common word is in so many chunks that scoring them all would take most of a search's
+        time while adding little, so the rarest terms are searched as long as their chunks add up to at most
+        `KEYWORD_POSTINGS`; when even the rarest term is in more, chunks must have the two rarest (a question of
+        one such word is left to vector search). The joins that filters need are left out when there are none."""
+        match = self._keyword_match(terms)
         if match is None:
             return []
         where, params = filters.sql()
@@ -487,45 +491,61 @@ class Store:
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
 
-    def _selective(self, terms: Sequence[str]) -> list[str]:
-        """`terms`, rarest first, as long as the chunks containing them add up to at most `KEYWORD_POSTINGS` (the
-        rarest one always)."""
+    def _keyword_match(self, terms: Sequence[str]) -> str | None:
         frequencies = self.chunk_frequencies(terms)
+        rarest_first = sorted(terms, key=frequencies.__getitem__)
+        if rarest_first and frequencies[rarest_first[0]] > KEYWORD_POSTINGS:
+            return fts_match(rarest_first[:2], "AND") if len(rarest_first) > 1 else None
         kept, postings = [], 0
-        for term in sorted(terms, key=frequencies.__getitem__):
+        for term in rarest_first:
             postings += frequencies[term]
-            if kept and postings > KEYWORD_POSTINGS:
+            if postings > KEYWORD_POSTINGS:
                 break
             kept.append(term)
-        return kept
+        return fts_match(kept)
 
     def chunk_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """How many chunks contain each term, as full-text search reads it (stemmed; for "council's", the rarer
-        of its two words)."""
-        if not self._vocabulary_ready:
-            self.db.execute(f"CREATE VIRTUAL TABLE temp.question_terms USING fts5(words, tokenize='{FTS_TOKENIZER}')")
-            self.db.execute("CREATE VIRTUAL TABLE temp.question_tokens USING fts5vocab(temp, question_terms, instance)")
-            self.db.execute("CREATE VIRTUAL TABLE temp.chunk_tokens USING fts5vocab(main, chunks_fts, row)")
-            self._vocabulary_ready = True
-        self.db.execute("DELETE FROM temp.question_terms")
-        self.db.conn.executemany("INSERT INTO temp.question_terms (rowid, words) VALUES (?, ?)", enumerate(terms))
-        rows = self.db.execute(
-            "SELECT q.doc, MIN(COALESCE(c.doc, 0)) FROM temp.question_tokens q "
-            "LEFT JOIN temp.chunk_tokens c ON c.term = q.term GROUP BY q.doc"
-        ).fetchall()
-        found = dict(rows)
-        return {term: found.get(position, 0) for position, term in enumerate(terms)}
+        of its two words). Counting a common word's chunks takes milliseconds, so counts are kept in memory
+        until an ingest changes the index."""
+        known = self._memo("frequencies")
+        missing = [term for term in dict.fromkeys(terms) if term not in known]
+        if missing:
+            if not self._vocabulary_ready:
+                self.db.execute(
+                    f"CREATE VIRTUAL TABLE temp.question_terms USING fts5(words, tokenize='{FTS_TOKENIZER}')"
+                )
+                self.db.execute(
+                    "CREATE VIRTUAL TABLE temp.question_tokens USING fts5vocab(temp, question_terms, instance)"
+                )
+                self.db.execute("CREATE VIRTUAL TABLE temp.chunk_tokens USING fts5vocab(main, chunks_fts, row)")
+                self._vocabulary_ready = True
+            self.db.execute("DELETE FROM temp.question_terms")
+            self.db.conn.executemany("INSERT INTO temp.question_terms (rowid, words) VALUES (?, ?)", enumerate(missing))
+            counted = dict(
+                self.db.execute(
+                    "SELECT q.doc, MIN(COALESCE(c.doc, 0)) FROM temp.question_tokens q "
+                    "LEFT JOIN temp.chunk_tokens c ON c.term = q.term GROUP BY q.doc"
+                ).fetchall()
+            )
+            known.update({term: counted.get(position, 0) for position, term in enumerate(missing)})
+        return {term: known[term] for term in terms}
 
     def chunk_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
         """What re-ranking needs to know of each candidate chunk: where it stands, its kind, its meeting date.
         Kept in memory once read, until an ingest changes the index: it would otherwise cost a fifth of a search."""
-        generation = self.generation
-        if generation != self._facts_generation:
-            self._facts, self._facts_generation = {}, generation
-        missing = [chunk_id for chunk_id in ids if chunk_id not in self._facts]
+        known = self._memo("facts")
+        missing = [chunk_id for chunk_id in ids if chunk_id not in known]
         if missing:
-            self._facts.update(self._read_facts(missing))
-        return {chunk_id: self._facts[chunk_id] for chunk_id in ids if chunk_id in self._facts}
+            known.update(self._read_facts(missing))
+        return {chunk_id: known[chunk_id] for chunk_id in ids if chunk_id in known}
+
+    def _memo(self, name: str) -> dict:
+        """A cache of facts about the index that holds until an ingest changes it."""
+        generation = self.generation
+        if generation != self._memos_generation:
+            self._memos, self._memos_generation = {}, generation
+        return self._memos.setdefault(name, {})
 
     def _read_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
         placeholders = ", ".join("?" for _ in ids)
@@ -618,9 +638,9 @@ class Store:
         return {**totals, "model": self.model, "committees": committees}
 
 
-def fts_match(terms: Sequence[str]) -> str | None:
-    """An FTS5 MATCH expression that no user text can break: every term a quoted string, ORed together."""
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms) or None
+def fts_match(terms: Sequence[str], operator: str = "OR") -> str | None:
+    """An FTS5 MATCH expression that no user text can break: every term a quoted string, ORed (or ANDed)."""
+    return f" {operator} ".join('"' + term.replace('"', '""') + '"' for term in terms) or None
 
 
 def _read_vectors(path: Path) -> faiss.Index | None:
@@ -634,7 +654,7 @@ def _index_kind(index: faiss.Index) -> str:
     return f"IVF{index.nlist}" if isinstance(index, faiss.IndexIVF) else "exact"
 
 
-def _held_ids(index: faiss.Index) -> np.ndarray:
+def held_ids(index: faiss.Index) -> np.ndarray:
     """The chunk ids a vector index holds, sorted."""
     if isinstance(index, faiss.IndexIVF):
         lists = index.invlists

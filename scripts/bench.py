@@ -97,13 +97,19 @@ def synthetic_chunks(sentences: list[str], vectors: np.ndarray, count: int, seed
 
 
 def build(directory: Path, count: int, sentences: list[str], vectors: np.ndarray) -> None:
-    """Write `count` chunks straight into a fresh store: documents of 1,000 chunks, items of 50."""
+    """Write `count` chunks straight into a fresh store."""
     shutil.rmtree(directory, ignore_errors=True)
     store = Store(directory, create=True)
     store.claim_model(DEFAULT_MODEL, vectors.shape[1], "onnx")
+    add_documents(store, count, sentences, vectors, "bench")
+
+
+def add_documents(store: Store, count: int, sentences: list[str], vectors: np.ndarray, name: str) -> None:
+    """`count` chunks in documents of 1,000 chunks and items of 50, written in one transaction that moves the
+    index on a generation, as an ingest does."""
     with store.db.atomic():
-        for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count)):
-            document = store.db["documents"].insert({"path": f"bench/{number}.txt", "source": f"bench-{number}"})
+        for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed=len(name))):
+            document = store.db["documents"].insert({"path": f"{name}/{number}.txt", "source": f"{name}-{number}"})
             rows = []
             for position, (text, vector) in enumerate(zip(texts, matrix, strict=True)):
                 if position % CHUNKS_PER_ITEM == 0:
@@ -114,7 +120,18 @@ def build(directory: Path, count: int, sentences: list[str], vectors: np.ndarray
                 "embedding) VALUES (?, ?, ?, 0, ?, 'text', '', ?, ?)",
                 rows,
             )
-        store.db["settings"].upsert({"key": "generation", "value": "1"}, pk="key")
+        store.db["settings"].upsert({"key": "generation", "value": str(store.generation + 1)}, pk="key")
+
+
+def update_seconds(directory: Path, sentences: list[str], vectors: np.ndarray) -> float:
+    """Time to bring the vector index up to date after an ingest that adds one document of 1,000 chunks and
+    removes another."""
+    store = Store(directory)
+    add_documents(store, CHUNKS_PER_DOCUMENT, sentences, vectors, "update")
+    store.remove_source("bench-0")
+    started = time.perf_counter()
+    Store(directory).sync_vectors()
+    return time.perf_counter() - started
 
 
 def search_in_fresh_process(directory: Path, questions: list[str]) -> dict:
@@ -178,6 +195,7 @@ def measure(directory: Path, count: int, pool: tuple[list[str], np.ndarray], que
         "vector_build_seconds": round(indexed, 1),
         **json.loads(searched.stdout),
         "recall_at_10": round(recall_at_10(directory, queries), 3),
+        "vector_update_seconds": round(update_seconds(directory, *pool), 1),
         "database_mb": round((directory / "minutebook.db").stat().st_size / 2**20),
     }
 

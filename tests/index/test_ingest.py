@@ -3,11 +3,14 @@
 import datetime as dt
 import shutil
 
+import faiss
+import numpy as np
 import pytest
 
 from index.embed import DEFAULT_MODEL
 from index.pipeline import ingest, source_key
-from index.store import Store, StoreError
+from index.search import search
+from index.store import Filters, Store, StoreError, held_ids
 
 
 def chunk_ids(store):
@@ -15,8 +18,7 @@ def chunk_ids(store):
 
 
 def faiss_ids(store):
-    index = store.vectors()
-    return sorted(int(index.id_map.at(i)) for i in range(index.ntotal))
+    return held_ids(store.vectors()).tolist()
 
 
 @pytest.fixture
@@ -108,3 +110,30 @@ def test_a_second_model_is_refused(tmp_path, folder, embedder):
 def test_opening_a_missing_index_says_what_to_do(tmp_path):
     with pytest.raises(StoreError, match="ingest some minutes first"):
         Store(tmp_path / "nothing")
+
+
+def test_a_large_index_searches_clusters_and_is_updated_in_place(tmp_path, sample_index, folder, embedder, monkeypatch):
+    shutil.copytree(sample_index, tmp_path / "index")
+    exact = Store(tmp_path / "index")
+    scoped = Filters(committee="Environment", after=dt.date(2024, 6, 1), before=dt.date(2024, 6, 30))
+    question = "what was agreed about flood defences?"
+    expected = [passage.chunk_id for passage in search(exact, embedder, question, filters=scoped).passages]
+    assert expected
+
+    monkeypatch.setenv("MINUTEBOOK_APPROXIMATE_ABOVE", "50")
+    store = Store(tmp_path / "index")
+    index = store.vectors()
+    assert isinstance(index, faiss.IndexIVF) and index.nlist >= 2
+    assert faiss_ids(store) == chunk_ids(store)
+    centroids = index.quantizer.reconstruct_n(0, index.nlist)
+    # A filter that allows few chunks probes every cluster, so it finds what exact search finds.
+    assert [passage.chunk_id for passage in search(store, embedder, question, filters=scoped).passages] == expected
+
+    ingest([str(folder / "library.txt")], store, DEFAULT_MODEL)
+    assert faiss_ids(store) == chunk_ids(store)
+    assert "Saturday opening" in search(store, embedder, "library opening hours on Saturdays").passages[0].text
+    assert store.remove(source_key(folder / "library.txt"))
+    updated = store.vectors()
+    assert faiss_ids(store) == chunk_ids(store)
+    np.testing.assert_array_equal(updated.quantizer.reconstruct_n(0, updated.nlist), centroids)
+    assert len(list((tmp_path / "index").glob("vectors-*.faiss"))) == 1

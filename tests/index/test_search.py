@@ -107,3 +107,30 @@ def test_filters_written_in_the_question(store, embedder):
 def test_malformed_written_filters_say_what_is_wrong(store, embedder, question, message):
     with pytest.raises(QuestionError, match=message):
         search(store, embedder, question)
+
+
+def matching(store, match: str) -> set[int]:
+    return {row[0] for row in store.db.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", [match])}
+
+
+def test_chunk_frequencies_count_what_full_text_search_matches(store):
+    words = ["councillor", "councillors", "transport", "zeppelin"]
+    counted = store.chunk_frequencies([*words, "council's"])
+    assert {word: counted[word] for word in words} == {word: len(matching(store, fts_match([word]))) for word in words}
+    assert counted["councillor"] == counted["councillors"] > 0 and counted["zeppelin"] == 0
+    # "council's" is searched as the phrase "council s": its count is that of the rarer word, an upper bound.
+    assert counted["council's"] >= len(matching(store, fts_match(["council's"]))) > 0
+
+
+def test_keyword_search_keeps_to_the_rarest_terms_when_common_ones_would_cost_too_much(store, monkeypatch):
+    """In a large index a word in many chunks is left out of keyword search; here the limit is lowered instead."""
+    frequencies = store.chunk_frequencies(["minibus", "transport"])
+    assert 0 < frequencies["minibus"] < frequencies["transport"]
+
+    def found(limit: int) -> set[int]:
+        monkeypatch.setattr("index.store.KEYWORD_POSTINGS", limit)
+        return {chunk_id for chunk_id, _ in store.keyword_search(["transport", "minibus"], 500, Filters())}
+
+    assert found(10_000) == matching(store, '"transport" OR "minibus"')
+    assert found(frequencies["minibus"]) == matching(store, '"minibus"')
+    assert found(frequencies["minibus"] - 1) == matching(store, '"transport" AND "minibus"') != set()
