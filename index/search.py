@@ -290,6 +290,15 @@ def search(
     if k < 1:
         raise QuestionError("Ask for at least one passage (k must be 1 or more).")
     query = embedder.encode_question(question)
+    with store.reading():
+        passages, answered = _retrieve(store, query, question, k, filters, method)
+    return Answer(question=question, passages=passages, answered=answered, filters=filters)
+
+
+def _retrieve(
+    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method
+) -> tuple[list[Passage], bool]:
+    """The top `k` passages and whether they answer the question."""
     pool = max(CANDIDATES, 4 * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     keyword = store.keyword_search(content_terms(question), pool, filters) if method != "dense" else []
@@ -340,4 +349,4 @@ def search(
         or (passage.similarity >= KEYWORD_SUPPORTED_THRESHOLD and term_coverage(terms, passage.text) >= 0.5)
         for passage in passages
     )
-    return Answer(question=question, passages=passages, answered=answered, filters=filters)
+    return passages, answered

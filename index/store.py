@@ -9,11 +9,12 @@ embeddings in SQLite, so the two never disagree about which chunks exist.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -183,6 +184,13 @@ class Store:
         self._memos: dict[str, dict] = {}
         self._memos_generation = -1
         self._vocabulary_ready = False
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the index for the several reads of a search: they all see the same
+        generation, and SQLite takes its read lock once instead of once per statement."""
+        with self.db.atomic():
+            yield
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
@@ -511,25 +519,26 @@ class Store:
         known = self._memo("frequencies")
         missing = [term for term in dict.fromkeys(terms) if term not in known]
         if missing:
-            if not self._vocabulary_ready:
-                self.db.execute(
-                    f"CREATE VIRTUAL TABLE temp.question_terms USING fts5(words, tokenize='{FTS_TOKENIZER}')"
-                )
-                self.db.execute(
-                    "CREATE VIRTUAL TABLE temp.question_tokens USING fts5vocab(temp, question_terms, instance)"
-                )
-                self.db.execute("CREATE VIRTUAL TABLE temp.chunk_tokens USING fts5vocab(main, chunks_fts, row)")
-                self._vocabulary_ready = True
-            self.db.execute("DELETE FROM temp.question_terms")
-            self.db.conn.executemany("INSERT INTO temp.question_terms (rowid, words) VALUES (?, ?)", enumerate(missing))
-            counted = dict(
-                self.db.execute(
-                    "SELECT q.doc, MIN(COALESCE(c.doc, 0)) FROM temp.question_tokens q "
-                    "LEFT JOIN temp.chunk_tokens c ON c.term = q.term GROUP BY q.doc"
-                ).fetchall()
-            )
+            with self.db.atomic():  # the scratch table's writes must not leave a transaction open
+                counted = self._count_chunks_with(missing)
             known.update({term: counted.get(position, 0) for position, term in enumerate(missing)})
         return {term: known[term] for term in terms}
+
+    def _count_chunks_with(self, terms: list[str]) -> dict[int, int]:
+        """Chunks holding each term, by its position in `terms`: FTS5 tokenises the terms in a scratch table, and
+        its vocabulary of the chunks gives each token's count."""
+        if not self._vocabulary_ready:
+            self.db.execute(f"CREATE VIRTUAL TABLE temp.question_terms USING fts5(words, tokenize='{FTS_TOKENIZER}')")
+            self.db.execute("CREATE VIRTUAL TABLE temp.question_tokens USING fts5vocab(temp, question_terms, instance)")
+            self.db.execute("CREATE VIRTUAL TABLE temp.chunk_tokens USING fts5vocab(main, chunks_fts, row)")
+            self._vocabulary_ready = True
+        self.db.execute("DELETE FROM temp.question_terms")
+        self.db.conn.executemany("INSERT INTO temp.question_terms (rowid, words) VALUES (?, ?)", enumerate(terms))
+        rows = self.db.execute(
+            "SELECT q.doc, MIN(COALESCE(c.doc, 0)) FROM temp.question_tokens q "
+            "LEFT JOIN temp.chunk_tokens c ON c.term = q.term GROUP BY q.doc"
+        ).fetchall()
+        return dict(rows)
 
     def chunk_facts(self, ids: Sequence[int]) -> dict[int, ChunkFacts]:
         """What re-ranking needs to know of each candidate chunk: where it stands, its kind, its meeting date.

@@ -120,6 +120,8 @@ def test_chunk_frequencies_count_what_full_text_search_matches(store):
     assert counted["councillor"] == counted["councillors"] > 0 and counted["zeppelin"] == 0
     # "council's" is searched as the phrase "council s": its count is that of the rarer word, an upper bound.
     assert counted["council's"] >= len(matching(store, fts_match(["council's"]))) > 0
+    # Counting writes to a scratch table; it must not hold the database in a transaction others wait on.
+    assert not store.db.conn.in_transaction
 
 
 def test_keyword_search_keeps_to_the_rarest_terms_when_common_ones_would_cost_too_much(store, monkeypatch):
