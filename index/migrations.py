@@ -153,3 +153,11 @@ def m004_register(db: sqlite_utils.Database) -> None:
     )
     db["register"].create_index(["document_id"])
     db["register"].create_index(["meeting_id"])
+
+
+@migration
+def m005_chunk_generation(db: sqlite_utils.Database) -> None:
+    """The generation each chunk was written in, so that a vector index of an earlier generation can be brought up
+    to date by re-adding only newer chunks (SQLite gives a new chunk the id of a deleted one when it was the
+    highest, so ids alone cannot tell)."""
+    db["chunks"].add_column("generation", int, not_null_default=0)

@@ -57,8 +57,8 @@ def ivf_probes(lists: int) -> int:
 
 
 def vector_index_kind(count: int) -> str:
-    """ "exact" for an index of `count` chunks up to `approximate_above()` (or too few to cluster), else "IVF" and
-    its number of clusters; an index is rebuilt when its size calls for another kind."""
+    """The vector index `count` chunks call for: "exact" up to `approximate_above()` (or when too few to cluster),
+    else "IVF" and its number of clusters. An index is rebuilt when its size calls for another kind."""
     lists = ivf_lists(count)
     return "exact" if count <= approximate_above() or lists < 2 else f"IVF{lists}"
 
@@ -257,6 +257,7 @@ class Store:
         any earlier version."""
         with self.db.atomic():
             self._delete_documents([source])
+            generation = self.generation + 1
             meeting_id = self._meeting_id(document)
             document_id = (
                 self.db["documents"]
@@ -303,6 +304,7 @@ class Store:
                     "context": chunk.context,
                     "text": document.text[chunk.start : chunk.end],
                     "embedding": vector.astype(np.float32).tobytes(),
+                    "generation": generation,
                 }
                 for position, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
             )
@@ -323,7 +325,7 @@ class Store:
                 }
                 for entry in entries
             )
-            self._set("generation", str(self.generation + 1))
+            self._set("generation", str(generation))
 
     def _delete_documents(self, sources: Iterable[str]) -> None:
         for source in sources:
@@ -388,31 +390,42 @@ class Store:
         path = self.directory / f"vectors-{generation}.faiss"
         index = _read_vectors(path) if path.exists() else None
         if index is None or _index_kind(index) != vector_index_kind(index.ntotal):
-            index = self._updated_vectors(self._vectors if self._vectors is not None else self._previous_vectors())
+            if self._vectors is not None:
+                previous, previous_generation = self._vectors, self._vectors_generation
+            else:
+                previous, previous_generation = self._previous_vectors()
+            index = self._updated_vectors(previous, previous_generation)
             self._write_vectors(index, generation)
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = ivf_probes(index.nlist)
         self._vectors, self._vectors_generation = index, generation
         return index
 
-    def _previous_vectors(self) -> faiss.Index | None:
-        """The newest vector file of an earlier generation, if one is left (an ingest replaces it)."""
-        files = sorted(self.directory.glob("vectors-*.faiss"), key=lambda path: path.stat().st_mtime, reverse=True)
-        return next((index for index in map(_read_vectors, files) if index is not None), None)
+    def _previous_vectors(self) -> tuple[faiss.Index | None, int]:
+        """The vector file of the latest earlier generation still there (an ingest replaces it), and its
+        generation."""
+        for path in sorted(self.directory.glob("vectors-*.faiss"), key=_file_generation, reverse=True):
+            index = _read_vectors(path)
+            if index is not None:
+                return index, _file_generation(path)
+        return None, -1
 
-    def _updated_vectors(self, previous: faiss.Index | None) -> faiss.Index:
-        """`previous` brought in line with the chunks in SQLite (removing and adding only what changed), or a new
-        index when there is none or the index's size now calls for another kind."""
-        ids = np.array([row[0] for row in self.db.execute("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
+    def _updated_vectors(self, previous: faiss.Index | None, previous_generation: int) -> faiss.Index:
+        """`previous`, the vector index of `previous_generation`, brought in line with the chunks in SQLite by
+        removing the chunks gone or rewritten since and adding the rest, or a new index when there is none or
+        the index's size now calls for another kind."""
+        rows = self.db.execute("SELECT id, generation FROM chunks ORDER BY id").fetchall()
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
         if previous is None or _index_kind(previous) != vector_index_kind(len(ids)):
             return self._build_vectors(ids)
+        rewritten = ids[np.array([row[1] > previous_generation for row in rows], dtype=bool)]
         held = held_ids(previous)
-        stale = np.setdiff1d(held, ids)
+        stale = np.union1d(np.setdiff1d(held, ids), np.intersect1d(held, rewritten))
         if len(stale):
             # An IVF's id table removes from a plain list; a flat index checks each id against a hashed set.
             selector = faiss.IDSelectorArray if isinstance(previous, faiss.IndexIVF) else faiss.IDSelectorBatch
             previous.remove_ids(selector(stale))
-        self._add_vectors(previous, np.setdiff1d(ids, held))
+        self._add_vectors(previous, np.setdiff1d(ids, np.setdiff1d(held, stale)))
         return previous
 
     def _build_vectors(self, ids: np.ndarray) -> faiss.Index:
@@ -657,6 +670,11 @@ def _read_vectors(path: Path) -> faiss.Index | None:
         return faiss.read_index(str(path))
     except RuntimeError:
         return None
+
+
+def _file_generation(path: Path) -> int:
+    number = path.name.removeprefix("vectors-").removesuffix(".faiss")
+    return int(number) if number.isdigit() else -1
 
 
 def _index_kind(index: faiss.Index) -> str:

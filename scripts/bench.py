@@ -108,19 +108,20 @@ def add_documents(store: Store, count: int, sentences: list[str], vectors: np.nd
     """`count` chunks in documents of 1,000 chunks and items of 50, written in one transaction that moves the
     index on a generation, as an ingest does."""
     with store.db.atomic():
+        generation = store.generation + 1
         for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed=len(name))):
             document = store.db["documents"].insert({"path": f"{name}/{number}.txt", "source": f"{name}-{number}"})
             rows = []
             for position, (text, vector) in enumerate(zip(texts, matrix, strict=True)):
                 if position % CHUNKS_PER_ITEM == 0:
                     item = store.db["items"].insert({"document_id": document.last_pk, "position": position}).last_pk
-                rows.append((document.last_pk, item, position, len(text), text, vector.tobytes()))
+                rows.append((document.last_pk, item, position, len(text), text, vector.tobytes(), generation))
             store.db.conn.executemany(
                 "INSERT INTO chunks (document_id, item_id, position, char_start, char_end, kind, context, text, "
-                "embedding) VALUES (?, ?, ?, 0, ?, 'text', '', ?, ?)",
+                "embedding, generation) VALUES (?, ?, ?, 0, ?, 'text', '', ?, ?, ?)",
                 rows,
             )
-        store.db["settings"].upsert({"key": "generation", "value": str(store.generation + 1)}, pk="key")
+        store.db["settings"].upsert({"key": "generation", "value": str(generation)}, pk="key")
 
 
 def update_seconds(directory: Path, sentences: list[str], vectors: np.ndarray) -> float:

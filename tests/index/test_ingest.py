@@ -18,7 +18,13 @@ def chunk_ids(store):
 
 
 def faiss_ids(store):
-    return held_ids(store.vectors()).tolist()
+    """The chunk ids the vector index holds, after checking that it holds each chunk's stored vector."""
+    index = store.vectors()
+    ids = held_ids(index)
+    stored = store.db.execute("SELECT embedding FROM chunks ORDER BY id").fetchall()
+    expected = np.frombuffer(b"".join(row[0] for row in stored), dtype=np.float32).reshape(len(stored), -1)
+    np.testing.assert_array_equal(index.reconstruct_batch(ids), expected)
+    return ids.tolist()
 
 
 @pytest.fixture
@@ -59,6 +65,17 @@ def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
     assert not any("Sunday" in row["text"] for row in store.db.query("SELECT text FROM chunks"))
     assert chunk_ids(store) == faiss_ids(store)
     assert [row["committee"] for row in store.db.query("SELECT committee FROM meetings")] == ["CYP"]
+
+
+def test_a_rewritten_document_gets_new_vectors_when_sqlite_reuses_its_chunk_ids(tmp_path, folder, embedder):
+    store = Store(tmp_path / "index", create=True)
+    library = folder / "library.txt"
+    ingest([str(library)], store, DEFAULT_MODEL)
+    before = faiss_ids(store)
+    library.write_text(library.read_text(encoding="utf-8").replace("Saturday", "Sunday"), encoding="utf-8")
+    assert ingest([str(library)], store, DEFAULT_MODEL).replaced == [str(library)]
+    assert chunk_ids(store) == before  # the highest ids were deleted, so SQLite gave them out again
+    assert faiss_ids(Store(tmp_path / "index")) == before and faiss_ids(store) == before
 
 
 def test_document_metadata_wins_over_flags(tmp_path, folder, embedder):
