@@ -3,8 +3,10 @@
 SQLite is the source of truth: each document is written in one transaction, with
 its chunks' embeddings, and bumps a `generation` counter. The FAISS file is named
 after the generation it holds; when the file for the current generation is missing
-(an ingest was interrupted before it could write one), it is rebuilt from the
-embeddings in SQLite, so the two never disagree about which chunks exist.
+(an ingest has just written, or was interrupted before it could write one), the
+previous generation's index is brought up to date from the embeddings in SQLite, or
+a new one built from them, so the two never disagree about which chunks exist.
+Vector search is exact up to 100,000 chunks and an inverted file (IVF) above.
 """
 
 from __future__ import annotations
