@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -161,6 +162,15 @@ def content_terms(question: str) -> list[str]:
     return ([term for term in terms if term not in STOPWORDS] or terms)[:MAX_QUERY_TERMS]
 
 
+def adjacent_pairs(question: str) -> list[str]:
+    """Pairs of meaningful words that stand next to each other in the question ("summer jobs", "school meals"),
+    searched as phrases as well as words, so that passages with the pair itself gain over those with its words
+    apart."""
+    words = [term.lower() for term in TERM.findall(question)]
+    pairs = [f"{first} {second}" for first, second in itertools.pairwise(words) if not {first, second} & STOPWORDS]
+    return list(dict.fromkeys(pairs))[:MAX_QUERY_TERMS]
+
+
 def term_coverage(terms: list[str], text: str) -> float:
     """Share of the question's terms found in a passage, comparing word stems crudely by their first letters."""
     if not terms:
@@ -301,7 +311,8 @@ def _retrieve(
     """The top `k` passages and whether they answer the question."""
     pool = max(CANDIDATES, 4 * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
-    keyword = store.keyword_search(content_terms(question), pool, filters) if method != "dense" else []
+    searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
+    keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
 
     if method == "hybrid":
         dense_scores, keyword_scores = _normalised(dense), _normalised(keyword)

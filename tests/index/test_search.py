@@ -40,7 +40,7 @@ def test_sample_questions_benchmark(store, embedder):
             )
         top3 += bool(ranks) and ranks[0] < 3
     print(f"sample questions: hit@1 {first}/{len(QUESTIONS)}, hit@3 {top3}/{len(QUESTIONS)}")
-    assert first >= 17 and top3 >= 22
+    assert first >= 18 and top3 >= 22
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,14 @@ def test_keyword_search_keeps_to_the_rarest_terms_when_common_ones_would_cost_to
     assert found(10_000) == matching(store, '"transport" OR "minibus"')
     assert found(frequencies["minibus"]) == matching(store, '"minibus"')
     assert found(frequencies["minibus"] - 1) == matching(store, '"transport" AND "minibus"') != set()
+
+
+def test_adjacent_meaningful_words_are_also_searched_as_phrases():
+    from index.search import adjacent_pairs
+
+    assert adjacent_pairs("What was said about the Canada summer jobs program?") == [
+        "canada summer",
+        "summer jobs",
+        "jobs program",
+    ]
+    assert adjacent_pairs("what about the budget") == []
