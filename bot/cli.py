@@ -163,6 +163,12 @@ def chat(index_path: str) -> None:
         click.echo(render_answer(answer) + "\n")
 
 
+def _vector_search(kind: str) -> str:
+    if kind == "exact":
+        return "exact vector search"
+    return f"approximate vector search ({int(kind.removeprefix('IVF')):,} clusters)"
+
+
 @cli.command()
 @index_option
 def status(index_path: str) -> None:
@@ -178,7 +184,8 @@ def status(index_path: str) -> None:
         click.echo(
             f"{_count(indexed['meetings'], 'meeting')} from {_count(indexed['documents'], 'document')}, "
             f"{_span(indexed['first'], indexed['last'])}; {_count(indexed['chunks'], 'passage')}; "
-            f"last ingest {_utc(indexed['last_ingest'])}; model {indexed['model']}."
+            f"last ingest {_utc(indexed['last_ingest'])}; model {indexed['model']}; "
+            f"{_vector_search(indexed['vector_search'])}."
         )
         for committee in indexed["committees"]:
             click.echo(

@@ -659,7 +659,12 @@ class Store:
                 "(SELECT MAX(date) FROM meetings) AS last, (SELECT MAX(ingested_at) FROM documents) AS last_ingest"
             )
         )
-        return {**totals, "model": self.model, "committees": committees}
+        return {
+            **totals,
+            "model": self.model,
+            "vector_search": vector_index_kind(totals["chunks"]),
+            "committees": committees,
+        }
 
 
 def fts_match(terms: Sequence[str], operator: str = "OR") -> str | None:

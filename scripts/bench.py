@@ -18,6 +18,7 @@ the vector index in use is measured against exact search over the same vectors.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import resource
@@ -109,8 +110,11 @@ def add_documents(store: Store, count: int, sentences: list[str], vectors: np.nd
     index on a generation, as an ingest does."""
     with store.db.atomic():
         generation = store.generation + 1
+        written_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed=len(name))):
-            document = store.db["documents"].insert({"path": f"{name}/{number}.txt", "source": f"{name}-{number}"})
+            document = store.db["documents"].insert(
+                {"path": f"{name}/{number}.txt", "source": f"{name}-{number}", "ingested_at": written_at}
+            )
             rows = []
             for position, (text, vector) in enumerate(zip(texts, matrix, strict=True)):
                 if position % CHUNKS_PER_ITEM == 0:

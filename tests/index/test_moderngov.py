@@ -285,6 +285,7 @@ def test_the_commands_list_sync_ask_and_tell_status(site, tmp_path):
     )
     status = run("-m", "bot", "status", "--index", index)
     assert status.returncode == 0, status.stderr
+    assert "; model all-MiniLM-L6-v2; exact vector search.\n" in status.stdout
     assert f"  {HIGHWAYS} (201) at {site.url}: 3 meetings, 6 items; synced " in status.stdout
     assert "for 1 December 2025 to 30 June 2026; 1 restricted item left out" in status.stdout
 
