@@ -75,7 +75,7 @@ def sentence_pool(directory: Path, name: str, files: list[Path]) -> tuple[list[s
     return sentences, vectors
 
 
-def synthetic_chunks(sentences: list[str], vectors: np.ndarray, count: int, seed: int = 7):
+def synthetic_chunks(sentences: list[str], vectors: np.ndarray, count: int, seed: int):
     """`count` (text, vector) pairs, a thousand at a time."""
     chooser, noise = random.Random(seed), np.random.default_rng(seed)
     words = np.array([len(sentence.split()) for sentence in sentences])
@@ -102,16 +102,16 @@ def build(directory: Path, count: int, sentences: list[str], vectors: np.ndarray
     shutil.rmtree(directory, ignore_errors=True)
     store = Store(directory, create=True)
     store.claim_model(DEFAULT_MODEL, vectors.shape[1], "onnx")
-    add_documents(store, count, sentences, vectors, "bench")
+    add_documents(store, count, sentences, vectors, "bench", seed=7)
 
 
-def add_documents(store: Store, count: int, sentences: list[str], vectors: np.ndarray, name: str) -> None:
+def add_documents(store: Store, count: int, sentences: list[str], vectors: np.ndarray, name: str, seed: int) -> None:
     """`count` chunks in documents of 1,000 chunks and items of 50, written in one transaction that moves the
     index on a generation, as an ingest does."""
     with store.db.atomic():
         generation = store.generation + 1
         written_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed=len(name))):
+        for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed)):
             document = store.db["documents"].insert(
                 {"path": f"{name}/{number}.txt", "source": f"{name}-{number}", "ingested_at": written_at}
             )
@@ -132,7 +132,7 @@ def update_seconds(directory: Path, sentences: list[str], vectors: np.ndarray) -
     """Time to bring the vector index up to date after an ingest that adds one document of 1,000 chunks and
     removes another."""
     store = Store(directory)
-    add_documents(store, CHUNKS_PER_DOCUMENT, sentences, vectors, "update")
+    add_documents(store, CHUNKS_PER_DOCUMENT, sentences, vectors, "update", seed=8)
     store.remove_source("bench-0")
     started = time.perf_counter()
     Store(directory).sync_vectors()
