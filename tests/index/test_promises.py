@@ -72,6 +72,8 @@ def test_precision_and_recall_on_the_labelled_sentences(full_index):
     """tests/data/promises_labelled.jsonl was labelled by hand from the sample minutes and the seed, without
     looking at the rules; the figures are in the README."""
     labels = [json.loads(line) for line in (ROOT / "tests/data/promises_labelled.jsonl").read_text().splitlines()]
+    # The seed's sentences count only when ../shared is beside the checkout (full_index holds it then).
+    labels = [label for label in labels if (ROOT / label["file"]).exists()]
     entries = read_register(Store(full_index), dt.date(2026, 11, 29))
     by_document: dict[str, list] = {}
     for entry in entries:
