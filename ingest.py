@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.render import unread_lines
 from index.embed import ModelError
 from index.moderngov import ModernGovError, Site, choose_committees, sync
 from index.pipeline import ingest, source_key
@@ -28,10 +29,14 @@ from index.store import Store, StoreError
     "--committee",
     "committees",
     multiple=True,
-    help="Committee name for documents that do not state one. With --moderngov: a committee to sync, by name or id "
-    "(repeat it for more; default every one).",
+    help="The committee whose minutes these are, in place of the one they state. With --moderngov: a committee to "
+    "sync, by name or id (repeat it for more; default every one).",
 )
-@click.option("--date", type=IsoDate(), help="Meeting date for documents that do not state one.")
+@click.option(
+    "--date",
+    type=IsoDate(),
+    help="The meeting date of the documents, in place of the one they state (or of none: each file's is reported).",
+)
 @click.option(
     "--model",
     help="Sentence-transformers model name or path (default: $MINUTEBOOK_MODEL, else the index's own, "
@@ -42,6 +47,13 @@ from index.store import Store, StoreError
     type=click.Choice(["torch", "onnx"]),
     help="Run the model with PyTorch, or as an ONNX int8 export that is faster on CPUs "
     "(exported once, kept next to the index) [default: $MINUTEBOOK_BACKEND, else torch].",
+)
+@click.option(
+    "--ocr",
+    type=click.Choice(["auto", "never"]),
+    default="auto",
+    show_default=True,
+    help="Read PDF pages that have no text layer (scans) with Tesseract OCR, when it is installed; never: skip them.",
 )
 @click.option(
     "--remove", is_flag=True, help="Take the documents at PATH (a file, or every file under a folder) out of the index."
@@ -75,6 +87,7 @@ def main(
     date: dt.date | None,
     model: str | None,
     backend: str | None,
+    ocr: str,
     remove: bool,
     site_url: str | None,
     since: dt.date | None,
@@ -116,6 +129,7 @@ def main(
             date=date,
             on_failure=lambda path, reason: click.echo(f"Skipped {path}: {reason}", err=True),
             backend=configured_backend(backend),
+            ocr=ocr,
         )
     except (StoreError, ModelError) as error:
         raise click.ClickException(str(error)) from None
@@ -123,6 +137,8 @@ def main(
         click.echo("\nInterrupted: the files finished so far are saved and the index is usable.", err=True)
         sys.exit(130)
     click.echo(f"{report.summary()}. Index: {index_path}")
+    for line in unread_lines(report.readings):
+        click.echo(line)
     if report.failed:
         sys.exit(1)
 

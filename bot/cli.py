@@ -18,7 +18,7 @@ from index.settings import IsoDate, configured_backend, index_dir, model_for
 from index.store import Filters, Store, StoreError
 
 from .config import slack_configured
-from .render import format_date, render_answer, render_register
+from .render import count, format_date, meeting_body, render_answer, render_register, unread_lines
 
 SLACK_HELP = """\
 Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set.
@@ -182,16 +182,18 @@ def status(index_path: str) -> None:
         click.echo(f"Nothing is indexed in '{index_path}' yet: add minutes with python ingest.py.")
     else:
         click.echo(
-            f"{_count(indexed['meetings'], 'meeting')} from {_count(indexed['documents'], 'document')}, "
-            f"{_span(indexed['first'], indexed['last'])}; {_count(indexed['chunks'], 'passage')}; "
+            f"{count(indexed['meetings'], 'meeting')} from {count(indexed['documents'], 'document')}, "
+            f"{_span(indexed['first'], indexed['last'])}; {count(indexed['chunks'], 'passage')}; "
             f"last ingest {_utc(indexed['last_ingest'])}; model {indexed['model']}; "
             f"{_vector_search(indexed['vector_search'])}."
         )
         for committee in indexed["committees"]:
+            body = meeting_body(committee["committee"], committee["council"]) or "(committee not stated)"
             click.echo(
-                f"  {committee['committee'] or '(committee not stated)'}: "
-                f"{_count(committee['meetings'], 'meeting')}, {_span(committee['first'], committee['last'])}"
+                f"  {body}: {count(committee['meetings'], 'meeting')}, {_span(committee['first'], committee['last'])}"
             )
+        for line in unread_lines(indexed["readings"]):
+            click.echo(line)
     sources = store.sources()
     if sources:
         click.echo("Synced from ModernGov:")
@@ -199,14 +201,10 @@ def status(index_path: str) -> None:
         stopped = f"; the last sync stopped early: {source['error']}" if source["error"] else ""
         click.echo(
             f"  {source['committee']} ({source['committee_id']}) at {source['site']}: "
-            f"{_count(source['meetings'], 'meeting')}, {_count(source['items'], 'item')}; "
+            f"{count(source['meetings'], 'meeting')}, {count(source['items'], 'item')}; "
             f"synced {_utc(source['synced_at'])} for {_span(source['since'], source['until'])}; "
-            f"{_count(source['restricted'], 'restricted item')} left out{stopped}"
+            f"{count(source['restricted'], 'restricted item')} left out{stopped}"
         )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _span(first: str | None, last: str | None) -> str:
@@ -264,21 +262,46 @@ def serve(http: bool, host: str, port: int) -> None:
 
 
 @cli.command("eval")
+@click.option(
+    "--set",
+    "data_set",
+    type=click.Choice(["qmsum", "real-minutes"]),
+    default="qmsum",
+    show_default=True,
+    help="QMSum committee transcripts, or real parish minutes PDFs (../shared/eval/real-minutes).",
+)
 @click.option("--split", type=click.Choice(["train", "val", "all"]), default="all", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-@click.option("--data", type=click.Path(path_type=Path), help="The QMSum folder [default: ../shared/eval/qmsum].")
+@click.option("--data", type=click.Path(path_type=Path), help="The data set's folder [default: under ../shared/eval].")
 @click.option("--backend", type=click.Choice(["torch", "onnx"]), help="[default: $MINUTEBOOK_BACKEND, else torch]")
 @click.option("--keep", "keep", type=click.Path(path_type=Path), help="Build the index here and keep it.")
-def evaluate_command(split: str, as_json: bool, data: Path | None, backend: str | None, keep: Path | None) -> None:
-    """Measure retrieval on real committee meetings (QMSum): Minutebook against BM25 alone and dense alone.
+def evaluate_command(
+    data_set: str, split: str, as_json: bool, data: Path | None, backend: str | None, keep: Path | None
+) -> None:
+    """Measure retrieval: Minutebook against BM25 alone and dense alone, through the one search function.
 
-    Every meeting of train and val is ingested into a fresh index, the split's queries are asked through the
-    one search function, and hit@k, MRR@10, precision@5, faithfulness and latency are reported, corpus-wide
-    and with each query scoped to its meeting.
+    qmsum: every meeting of train and val is ingested into a fresh index, the split's queries are asked, and
+    hit@k, MRR@10, precision@5, faithfulness and latency are reported, corpus-wide and scoped to each meeting.
+
+    real-minutes: the PDFs are ingested with no flags, as a new user drops a folder in; reported are files skipped,
+    meeting dates read from the text, and for each question hit@1, hit@3 and whether the citation (committee, date,
+    agenda item) is right.
     """
-    from index.evaluate import DEFAULT_DATA, EvaluationDataMissing, evaluate, format_report
+    from index.evaluate import (
+        DEFAULT_DATA,
+        REAL_MINUTES,
+        EvaluationDataMissing,
+        evaluate,
+        evaluate_real_minutes,
+        format_real_report,
+        format_report,
+    )
 
     try:
+        if data_set == "real-minutes":
+            real = evaluate_real_minutes(data or REAL_MINUTES, DEFAULT_MODEL, keep, configured_backend(backend))
+            click.echo(json.dumps(real.to_json(), indent=2) if as_json else format_real_report(real))
+            return
         report = evaluate(data or DEFAULT_DATA, split, DEFAULT_MODEL, keep, configured_backend(backend))
     except (EvaluationDataMissing, ModelError, StoreError) as error:
         raise click.ClickException(str(error)) from None
@@ -338,7 +361,19 @@ def promises(
 
 def write_csv(entries, output) -> None:
     """A spreadsheet a clerk can open: one row per entry."""
-    columns = ["status", "kind", "due", "due_phrase", "owner", "committee", "date", "item", "text", "document"]
+    columns = [
+        "status",
+        "kind",
+        "due",
+        "due_phrase",
+        "owner",
+        "council",
+        "committee",
+        "date",
+        "item",
+        "text",
+        "document",
+    ]
     writer = csv.writer(output)
     writer.writerow([*columns, "followed_up_date", "followed_up_item"])
     for entry in entries:

@@ -9,20 +9,44 @@ import textwrap
 
 import click
 
+from index.document import Reading
+from index.parse.pdf import TESSERACT_HELP
 from index.register import RegisterEntry
 from index.search import Answer, Passage
 
 PARAGRAPH_BREAK = re.compile(r"\n[\s\u00a0]*\n")
+LISTED = 5
 
 
 def format_date(date: dt.date | None) -> str | None:
     return f"{date.day} {date:%B %Y}" if date else None
 
 
+def meeting_body(committee: str | None, council: str | None) -> str | None:
+    """The body that met and, when its name does not say it, its council: "Cabinet (Kent County Council)"."""
+    if committee and council and council.casefold() not in committee.casefold():
+        return f"{committee} ({council})"
+    return committee or council
+
+
+def item_label(number: str | None, title: str | None) -> str | None:
+    """An agenda item as minutes cite it: "5. Title", or the title alone."""
+    return f"{number}. {title}" if title and number else title
+
+
+OCR_NOTE = "text read by OCR from a scanned page"
+
+
 def citation(passage: Passage | RegisterEntry) -> str:
-    """Committee · date · Item title · web page (else file), leaving out what the minutes did not say."""
-    item = f"{passage.item_number}. {passage.item}" if passage.item and passage.item_number else passage.item
-    parts = [passage.committee, format_date(passage.date), item, passage.url or passage.document]
+    """Committee (council) · date · Item title · web page (else file), leaving out what the minutes did not say;
+    a passage read by OCR says so."""
+    parts = [
+        meeting_body(passage.committee, passage.council),
+        format_date(passage.date),
+        item_label(passage.item_number, passage.item),
+        passage.url or passage.document,
+        OCR_NOTE if passage.ocr else None,
+    ]
     return " · ".join(part for part in parts if part)
 
 
@@ -94,3 +118,47 @@ def render_register(entries: list[RegisterEntry]) -> str:
             blocks.append("\n".join(lines))
         sections.append(click.style(title, underline=True) + "\n\n" + "\n\n".join(blocks))
     return "\n\n".join(sections)
+
+
+DATE_SOURCE_WORDS = {
+    "file name": ("dated from its file name", "dated from their file names"),
+    "front matter": ("dated from its front matter (when it was posted)", "dated from their front matter (when posted)"),
+}
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def unread_lines(readings: list[Reading]) -> list[str]:
+    """What a clerk may want to fix, one line per kind: "2 documents dated from their file names: a.pdf, b.pdf";
+    "1 document with no date: minutes/notes.pdf — give --date"; scanned pages read by OCR or left unread."""
+
+    def listed(paths: list[str]) -> str:
+        shown = ", ".join(paths[:LISTED])
+        return shown + (f" and {len(paths) - LISTED} more" if len(paths) > LISTED else "")
+
+    lines = []
+    for source, words in DATE_SOURCE_WORDS.items():
+        paths = [reading.path for reading in readings if reading.date_source == source]
+        if paths:
+            lines.append(f"{count(len(paths), 'document')} {words[len(paths) > 1]}: {listed(paths)}")
+    undated = [reading.path for reading in readings if reading.date_source is None]
+    if undated:
+        lines.append(f"{count(len(undated), 'document')} with no date: {listed(undated)} — give --date")
+    unnamed = [reading.path for reading in readings if not reading.committee_from_text]
+    if unnamed:
+        lines.append(
+            f"{count(len(unnamed), 'document')} with no committee read from the text: {listed(unnamed)} "
+            "— give --committee"
+        )
+    scanned = [reading for reading in readings if reading.ocr_pages]
+    if scanned:
+        pages = sum(reading.ocr_pages for reading in scanned)
+        lines.append(f"{count(pages, 'scanned page')} read by OCR in {count(len(scanned), 'document')}")
+    unread = [reading.path for reading in readings if reading.unread_pages]
+    if unread:
+        lines.append(
+            f"{count(len(unread), 'document')} with scanned pages left unread: {listed(unread)} — {TESSERACT_HELP}"
+        )
+    return lines

@@ -37,6 +37,7 @@ class Chunk:
     kind: str
     speakers: tuple[str, ...]
     context: str
+    ocr: bool = False
 
 
 def word_count_tokens(texts: list[str]) -> list[int]:
@@ -79,7 +80,7 @@ def _word_windows(text: str, start: int, end: int, budget: int, count: TokenCoun
 
 def context_line(document: Document, item: Item, kind: str = "text") -> str:
     """What is embedded before a chunk: its committee, agenda item, and whether it is a decision."""
-    parts = [part for part in (document.committee, item.title) if part]
+    parts = [part for part in (document.meeting_of(item).committee, item.title) if part]
     if kind == "decision":
         parts.append("Resolved (decision)")
     return " — ".join(parts)
@@ -93,6 +94,7 @@ class Unit(NamedTuple):
     size: int
     kind: str
     speakers: tuple[str, ...]
+    ocr: bool
 
 
 def _units(document: Document, item: Item, budget: int, count_tokens: TokenCounter) -> list[Unit]:
@@ -101,7 +103,7 @@ def _units(document: Document, item: Item, budget: int, count_tokens: TokenCount
     sizes = count_tokens([text[paragraph.start : paragraph.end] for paragraph in item.paragraphs])
     for paragraph, size in zip(item.paragraphs, sizes, strict=True):
         if size <= budget:
-            units.append(Unit(paragraph.start, paragraph.end, size, paragraph.kind, paragraph.speakers))
+            units.append(Unit(paragraph.start, paragraph.end, size, paragraph.kind, paragraph.speakers, paragraph.ocr))
             continue
         pieces = [
             piece
@@ -110,7 +112,7 @@ def _units(document: Document, item: Item, budget: int, count_tokens: TokenCount
         ]
         piece_sizes = count_tokens([text[piece_start:piece_end] for piece_start, piece_end in pieces])
         for (piece_start, piece_end), piece_size in zip(pieces, piece_sizes, strict=True):
-            units.append(Unit(piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers))
+            units.append(Unit(piece_start, piece_end, piece_size, paragraph.kind, paragraph.speakers, paragraph.ocr))
     return units
 
 
@@ -157,6 +159,14 @@ def chunk_document(
             speakers = tuple(dict.fromkeys(name for unit in pack for name in unit.speakers))
             kind = pack[0].kind
             chunks.append(
-                Chunk(item_index, pack[0].start, pack[-1].end, kind, speakers, context_line(document, item, kind))
+                Chunk(
+                    item_index,
+                    pack[0].start,
+                    pack[-1].end,
+                    kind,
+                    speakers,
+                    context_line(document, item, kind),
+                    ocr=any(unit.ocr for unit in pack),
+                )
             )
     return chunks

@@ -11,15 +11,37 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ParagraphKind = Literal["text", "decision"]
+DateSource = Literal["text", "file name", "front matter", "option"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """A run of extracted text as the format laid it out: a paragraph, a line, a heading."""
+    """A run of extracted text as the format laid it out: a paragraph, a line, a heading.
+
+    `heading`: styled as a heading (bold, a heading element). `prominent`: set above the body text (a larger font,
+    a Markdown `#`, a Word Heading style), so a heading even in minutes whose items are numbered. `continues`: the
+    next line of the paragraph the block before began (lines of a PDF). `ocr`: read from a page image by OCR.
+    """
 
     start: int
     end: int
     heading: bool = False
+    prominent: bool = False
+    continues: bool = False
+    ocr: bool = False
+
+
+@dataclass
+class Extracted:
+    """What a format's parser reads from a file: its text, the blocks of that text, and what it says of itself
+    outside the minutes (a Markdown file's front matter)."""
+
+    text: str
+    blocks: list[Block]
+    front_matter: dict[str, str] = field(default_factory=dict)
+    pages: int = 0
+    ocr_pages: int = 0
+    unread_pages: int = 0
 
 
 @dataclass
@@ -28,6 +50,20 @@ class Paragraph:
     end: int
     kind: ParagraphKind = "text"
     speakers: tuple[str, ...] = ()
+    ocr: bool = False
+
+
+@dataclass
+class Meeting:
+    """The meeting minutes record: the council, the body that met, and the date, each as the minutes state it.
+
+    `date_source` says where the date came from, so that a clerk can see which dates were not read from the text."""
+
+    council: str | None = None
+    committee: str | None = None
+    date: dt.date | None = None
+    date_source: DateSource | None = None
+    committee_from_text: bool = False
 
 
 @dataclass
@@ -35,13 +71,15 @@ class Item:
     """An agenda item: its number and title when the minutes give them, and its paragraphs.
 
     `procedural` marks apologies, declarations of interest, approval of the last minutes and the next meeting's
-    date: searchable, but rarely what a question is after.
+    date: searchable, but rarely what a question is after. `meeting` indexes `Document.meetings`: one file can
+    hold the minutes of two meetings.
     """
 
     number: str | None
     title: str | None
     paragraphs: list[Paragraph] = field(default_factory=list)
     procedural: bool = False
+    meeting: int = 0
 
 
 @dataclass
@@ -49,11 +87,32 @@ class Document:
     path: str
     format: str
     text: str
-    committee: str | None = None
-    date: dt.date | None = None
+    meetings: list[Meeting] = field(default_factory=lambda: [Meeting()])
     title: str | None = None
     items: list[Item] = field(default_factory=list)
     url: str | None = None
+    ocr_pages: int = 0
+    unread_pages: int = 0
+
+    @property
+    def meeting(self) -> Meeting:
+        """The document's (first) meeting."""
+        return self.meetings[0]
+
+    @property
+    def council(self) -> str | None:
+        return self.meeting.council
+
+    @property
+    def committee(self) -> str | None:
+        return self.meeting.committee
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meeting.date
+
+    def meeting_of(self, item: Item) -> Meeting:
+        return self.meetings[item.meeting]
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -62,11 +121,24 @@ class Document:
         return self.text[paragraph.start : paragraph.end]
 
 
-def join_runs(runs: list[tuple[str, bool]]) -> tuple[str, list[Block]]:
-    """Extracted text for formats without their own plain text: runs joined by blank lines, as (text, blocks)."""
+@dataclass(frozen=True)
+class Reading:
+    """How one document was read, for telling a clerk what to fix: where its date came from, whether its
+    committee was in the text, its pages read by OCR and its scanned pages left unread."""
+
+    path: str
+    date_source: str | None
+    committee_from_text: bool
+    ocr_pages: int = 0
+    unread_pages: int = 0
+
+
+def join_runs(runs: list[tuple[str, bool, bool]]) -> Extracted:
+    """Extracted text for formats without their own plain text: (text, heading, prominent) runs joined by blank
+    lines."""
     blocks: list[Block] = []
     position = 0
-    for run, heading in runs:
-        blocks.append(Block(position, position + len(run), heading=heading))
+    for run, heading, prominent in runs:
+        blocks.append(Block(position, position + len(run), heading=heading or prominent, prominent=prominent))
         position += len(run) + 2
-    return "\n\n".join(run for run, _ in runs), blocks
+    return Extracted("\n\n".join(run for run, _, _ in runs), blocks)

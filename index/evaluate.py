@@ -230,3 +230,163 @@ def format_report(report: Report) -> str:
         *table("Scoped to the query's meeting", report.scoped),
     ]
     return "\n".join(lines)
+
+
+REAL_MINUTES = DEFAULT_DATA.parent / "real-minutes"
+REAL_RANKS = 3
+
+
+@dataclass
+class RealQuestion:
+    file: str
+    question: str
+    answer_words: list[str]
+    committee: str
+    date: str
+    item_words: list[str]
+    kind: str
+
+
+@dataclass
+class RealMetrics:
+    questions: int = 0
+    hit_at_1: int = 0
+    hit_at_3: int = 0
+    citation_right: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong_citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RealReport:
+    """Real minutes ingested as a person drops them in, with no flags: what was read, and how the answers rank."""
+
+    files: int
+    skipped: list[tuple[str, str]]
+    dates_from_text: int
+    dates_right: int
+    dated_documents: int
+    committees_from_text: int
+    ocr_pages: int
+    chunks: int
+    ingest_seconds: float
+    methods: dict[str, RealMetrics] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            **{key: value for key, value in asdict(self).items() if key != "methods"},
+            "methods": {name: asdict(metrics) for name, metrics in self.methods.items()},
+        }
+
+
+def load_real_questions(data: Path) -> list[RealQuestion]:
+    path = data / "questions.jsonl"
+    if not path.exists():
+        raise EvaluationDataMissing(
+            f"The real-minutes evaluation data is not at {data} (no questions.jsonl): put ../shared beside the "
+            f"checkout or pass --data."
+        )
+    fields = RealQuestion.__dataclass_fields__
+    return [
+        RealQuestion(**{key: value for key, value in json.loads(line).items() if key in fields})
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _collapsed(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def _answers(passage, question: RealQuestion, data: Path) -> bool:
+    same_file = Path(passage.document).resolve() == (data / question.file).resolve()
+    text = _collapsed(passage.text)
+    return same_file and all(words in text for words in question.answer_words)
+
+
+def _citation_right(passage, question: RealQuestion) -> bool:
+    """As the data set judges it: committee contains, date equal, item title contains every item word."""
+    return (
+        question.committee.casefold() in (passage.committee or "").casefold()
+        and passage.date is not None
+        and passage.date.isoformat() == question.date
+        and all(word.casefold() in (passage.item or "").casefold() for word in question.item_words)
+    )
+
+
+def score_real(
+    store: Store, embedder: Embedder, questions: list[RealQuestion], data: Path, method: Method
+) -> RealMetrics:
+    metrics = RealMetrics(questions=len(questions))
+    for question in questions:
+        answer = search(store, embedder, question.question, k=REAL_RANKS, method=method)
+        rank = next((rank for rank, passage in enumerate(answer.passages) if _answers(passage, question, data)), None)
+        if rank is None:
+            metrics.misses.append(question.question)
+            continue
+        metrics.hit_at_1 += rank == 0
+        metrics.hit_at_3 += 1
+        if _citation_right(answer.passages[rank], question):
+            metrics.citation_right += 1
+        else:
+            passage = answer.passages[rank]
+            metrics.wrong_citations.append(
+                f"{question.question} → {passage.committee} · {passage.date} · {passage.item}"
+            )
+    return metrics
+
+
+def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None, backend: str = "torch") -> RealReport:
+    """Ingest every file of the real-minutes set into a fresh index with no flags, as a new user would, and ask
+    its questions through the one search function."""
+    questions = load_real_questions(data)
+    with tempfile.TemporaryDirectory(prefix="minutebook-real-") as scratch:
+        store = Store(index_dir or scratch, create=True)
+        files = sorted(str(path) for path in data.rglob("*.pdf"))
+        ingested = ingest(files, store, model, backend=backend)
+        embedder = load_embedder(model, backend, store.directory)
+        documents = list(
+            store.db.query(
+                "SELECT d.path, d.date_source, d.committee_from_text, d.ocr_pages, m.date FROM documents d "
+                "LEFT JOIN meetings m ON m.id = d.meeting_id"
+            )
+        )
+        dated = [row for row in documents if row["date"]]
+        report = RealReport(
+            files=len(files),
+            skipped=ingested.failed,
+            dates_from_text=sum(row["date_source"] == "text" for row in documents),
+            dates_right=sum(row["date"] == Path(row["path"]).name[:10] for row in dated),
+            dated_documents=len(dated),
+            committees_from_text=sum(bool(row["committee_from_text"]) for row in documents),
+            ocr_pages=sum(row["ocr_pages"] or 0 for row in documents),
+            chunks=store.db["chunks"].count,
+            ingest_seconds=round(ingested.seconds, 1),
+        )
+        search(store, embedder, "warm up the caches")
+        for method in METHODS:
+            report.methods[method] = score_real(store, embedder, questions, data, method)
+    return report
+
+
+def format_real_report(report: RealReport) -> str:
+    lines = [
+        f"Real minutes: {report.files} files, {len(report.skipped)} skipped; {report.ocr_pages} pages read by OCR; "
+        f"{report.chunks} chunks (ingest {report.ingest_seconds:.1f} s)",
+        f"Meeting dates read from the text: {report.dates_from_text} of {report.files}; "
+        f"dates equal to the file name's: {report.dates_right} of {report.dated_documents} dated; "
+        f"committee read from the text: {report.committees_from_text} of {report.files}",
+        *(f"  skipped {path}: {reason}" for path, reason in report.skipped),
+        "",
+        f"{'':14} {'questions':>9} {'hit@1':>6} {'hit@3':>6} {'citation right (of hits)':>25}",
+    ]
+    for method, metrics in report.methods.items():
+        lines.append(
+            f"{METHOD_NAMES[method]:14} {metrics.questions:9d} {metrics.hit_at_1:6d} {metrics.hit_at_3:6d} "
+            f"{metrics.citation_right:>17d} of {metrics.hit_at_3}"
+        )
+    hybrid = report.methods.get("hybrid")
+    if hybrid:
+        lines += ["", "Not in the top 3:", *(f"  {question}" for question in hybrid.misses)]
+        lines += ["Citation wrong:", *(f"  {wrong}" for wrong in hybrid.wrong_citations)]
+    return "\n".join(lines)

@@ -161,3 +161,15 @@ def m005_chunk_generation(db: sqlite_utils.Database) -> None:
     to date by re-adding only newer chunks (SQLite gives a new chunk the id of a deleted one when it was the
     highest, so ids alone cannot tell)."""
     db["chunks"].add_column("generation", int, not_null_default=0)
+
+
+@migration
+def m006_council_date_source_ocr(db: sqlite_utils.Database) -> None:
+    """The council apart from the body that met; where each document's date and committee came from (so that a
+    clerk can see which were not read from the minutes); pages read by OCR, and passages read from them."""
+    db["meetings"].add_column("council", str)
+    db["documents"].add_column("date_source", str)
+    db["documents"].add_column("committee_from_text", int)
+    db["documents"].add_column("ocr_pages", int, not_null_default=0)
+    db["documents"].add_column("unread_pages", int, not_null_default=0)
+    db["chunks"].add_column("ocr", int, not_null_default=0)

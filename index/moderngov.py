@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from .document import Document, Item, join_runs
+from .document import Meeting as MeetingRecord
 from .parse import html
 from .pipeline import PIPELINE_VERSION, Indexer
 from .store import Store
@@ -293,21 +294,21 @@ def meeting_document(meeting: Meeting, committee: str, url: str) -> Document | N
     own agenda-item pages are ("Agenda item", the item's title, its minutes). The web service, not the layout, says
     which agenda item each paragraph belongs to and what the item is called.
     """
-    runs: list[tuple[str, bool]] = []
+    runs: list[tuple[str, bool, bool]] = []
     sections: list[tuple[int, AgendaItem]] = []
     for item in meeting.public_items:
-        text, blocks = html.extract(item.minutes.encode())
-        if not blocks:
+        minutes = html.extract(item.minutes.encode())
+        if not minutes.blocks:
             continue
-        runs.append(("Agenda item", False))
+        runs.append(("Agenda item", False, False))
         sections.append((len(runs), item))
-        runs.append((item.heading, True))
-        runs += [(text[block.start : block.end], block.heading) for block in blocks]
+        runs.append((item.heading, True, True))
+        runs += [(minutes.text[block.start : block.end], block.heading, block.prominent) for block in minutes.blocks]
     if not sections:
         return None
-    text, blocks = join_runs(runs)
-    document = build_document(url, FORMAT, text, blocks)
-    starts = [blocks[index].start for index, _ in sections]
+    extracted = join_runs(runs)
+    document = build_document(url, FORMAT, extracted, committee=committee, date=meeting.date)
+    starts = [extracted.blocks[index].start for index, _ in sections]
     items = [Item(item.number, item.title, procedural=is_procedural(item.title)) for _, item in sections]
     for read in document.items:
         for paragraph in read.paragraphs:
@@ -315,7 +316,10 @@ def meeting_document(meeting: Meeting, committee: str, url: str) -> Document | N
     document.items = [item for item in items if item.paragraphs]
     if not document.items:
         return None
-    document.committee, document.date, document.url = committee, meeting.date, url
+    document.meetings = [
+        MeetingRecord(committee=committee, date=meeting.date, date_source="text", committee_from_text=True)
+    ]
+    document.url = url
     document.title = f"{committee}, {_day(meeting.date)}"
     return document
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .chunk import chunk_document
-from .document import Document
+from .document import Document, Reading
 from .embed import Embedder, load_embedder
 from .parse import ParseError, parse_bytes
+from .parse.pdf import OcrMode, tesseract_available
 from .promises import extract
 from .store import Store
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -31,6 +32,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
+    readings: list[Reading] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -62,9 +64,11 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _fingerprint(data: bytes, committee: str | None, date: dt.date | None) -> str:
+def _fingerprint(data: bytes, committee: str | None, date: dt.date | None, ocr: OcrMode) -> str:
+    """What decides how a file is read: its bytes, the options, and whether scanned pages can be read here."""
     digest = hashlib.sha256(data)
-    digest.update(f"\0{committee}\0{date}\0{PIPELINE_VERSION}".encode())
+    reads_scans = ocr == "auto" and tesseract_available()
+    digest.update(f"\0{committee}\0{date}\0{PIPELINE_VERSION}\0{reads_scans}".encode())
     return digest.hexdigest()
 
 
@@ -114,6 +118,7 @@ def ingest(
     date: dt.date | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     backend: str = "torch",
+    ocr: OcrMode = "auto",
 ) -> IngestReport:
     """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done."""
     indexer = Indexer(store, model, backend)
@@ -144,19 +149,28 @@ def ingest(
                     file_bar.update()
                     continue
                 source = source_key(file)
-                fingerprint = _fingerprint(data, committee, date)
+                fingerprint = _fingerprint(data, committee, date, ocr)
                 previous = store.fingerprint(source)
                 if previous == fingerprint:
                     report.unchanged.append(path)
                     file_bar.update()
                     continue
                 try:
-                    document = parse_bytes(data, path, committee=committee, date=date)
+                    document = parse_bytes(data, path, committee=committee, date=date, ocr=ocr)
                 except ParseError as error:
                     fail(path, str(error))
                     file_bar.update()
                     continue
                 report.chunks += indexer.add(document, source, fingerprint, chunk_bar)
+                report.readings.append(
+                    Reading(
+                        path,
+                        document.meeting.date_source,
+                        document.meeting.committee_from_text or committee is not None,
+                        document.ocr_pages,
+                        document.unread_pages,
+                    )
+                )
                 (report.replaced if previous else report.added).append(path)
                 file_bar.update()
         finally:

@@ -18,8 +18,9 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
 from .chunk import sentence_spans
-from .document import Document, Paragraph
-from .structure import MONTH_NAMES, find_speakers
+from .dates import MONTH_NAMES
+from .document import Document, Meeting, Paragraph
+from .structure import find_speakers
 
 DELIVERABLE_VERBS = (
     r"circulated|provided|reported|brought|arranged|shared|sent|published|presented|held|reviewed|submitted|"
@@ -51,10 +52,65 @@ ASPIRATION = re.compile(
 QUESTION = re.compile(
     r"\b(?:asked|queried|enquired|inquired|wondered|questioned)\b[^.]*?\b(?:whether|if|how|when|why|what)\b"
 )
-SCHEDULE = re.compile(r"\bnext\s+meeting\b[^.]*\bwould\s+be\s+held\b", re.IGNORECASE)
+SCHEDULE = re.compile(r"\bnext\s+meeting\b[^.]*\b(?:would|will|shall)\s+be\s+held\b", re.IGNORECASE)
 REFUSAL = re.compile(r"\b(?:would|will|could|can|shall)\s+not\b|\bcannot\b|\bunable\b|\bno\s+longer\b|\bwithout\b")
 OPINION = re.compile(r"\b(?:felt|believed|thought|argued|suggested|considered|warned|feared|worried)\s+that\b")
-ENUMERATOR = re.compile(r"(?:^|(?<=\s))\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)\s")
+ENUMERATOR = re.compile(r"(?:^|(?<=\s))(?:\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)|[•●▪·])\s")
+DECISION_CUE = re.compile(
+    r"\b(?:RESOLVED|DECIDED|AGREED|CARRIED)\b|\b[Rr]esolved\s*(?:that|to|:|,|–|-)"
+    r"|\b(?:[Ii]t|[Tt]his|[Ww]hich)\s+was\s+(?:\w+\s+)?(?:unanimously\s+)?(?:resolved|agreed|decided)\b"
+    r"|\b(?:[Cc]ouncil|[Cc]ommittee|Cabinet|[Pp]anel|[Bb]oard|[Mm]embers|PC|[Cc]ouncillors|[Mm]eeting)\s+"
+    r"(?:\w+\s+)?(?:unanimously\s+)?(?:resolved|agreed|decided|approved|voted)\b"
+    r"|\b(?:[Mm]otion|[Pp]roposal|[Rr]ecommendation|[Aa]mendment|[Rr]esolution)\s+(?:was\s+)?(?:\w+\s+){0,6}?"
+    r"(?:carried|passed|agreed|approved)\b"
+    r"|\b(?:and|were)\s+(?:unanimously\s+)?(?:agreed|approved|resolved|carried|adopted)\b"
+    r"|\b[Cc]arried\s+(?:unanimously|by\b|\d|nem)|\b(?:unanimously|all)\s+(?:agreed|approved|in\s+favour)\b"
+)
+NOT_A_DECISION = re.compile(
+    r"\b(?:amendment|motion|proposal|recommendation)\b[^.]{0,80}\b(?:lost|fell|defeated|not\s+carried|rejected|"
+    r"withdrawn|not\s+agreed)\b|\bwas\s+(?:lost|defeated)\b",
+    re.IGNORECASE,
+)
+OUTCOME_ONLY = re.compile(
+    r"^(?:(?:the\s+)?(?:motion|proposal|amendment|recommendation|resolution)\s+was\s+(?:put\s+to\s+the\s+vote\s+and\s+"
+    r"(?:was\s+)?)?(?:declared\s+)?|(?:this|which)\s+was\s+(?:\w+\s+)?)?(?:carried|agreed|passed|approved|resolved)\b"
+    r"[^.]{0,60}\.?$|^(?:motion\s+)?carried\b[^.]{0,40}\.?$|^all\s+in\s+favour\b[^.]{0,30}\.?$"
+    r"|^(?:it\s+was\s+)?proposed\s+by\b[^.]{0,80}\bseconded\b[^.]{0,60}?(?:and\s+)?(?:unanimously\s+)?"
+    r"(?:agreed|approved|resolved|carried)\.?$",
+    re.IGNORECASE,
+)
+VOTE_RECORD = re.compile(
+    r"\b(?:recorded\s+vote|put\s+to\s+the\s+vote|voted\s+(?:for|against)|votes?\s+(?:for|against))\b", re.IGNORECASE
+)
+MOTION_TEXT = re.compile(r"\b(?:motion|moved|proposed|proposal|recommendations?)\b", re.IGNORECASE)
+ENUMERATED = re.compile(r"^\s*(?:\(\w{1,4}\)|\d{1,2}[.)])\s*")
+ACTION_OWNER = re.compile(
+    r"(?:^|[-–:.]\s*|\bACTION\s*:\s*)(?P<who>[A-Z]{2,3}(?:/[A-Z]{2,3})?|Clerk|[Tt]he\s+Clerk)\s+to\s+[a-z]"
+)
+SAME_WORDS = 0.8
+PLAIN_WORDS = {
+    "resolved",
+    "that",
+    "the",
+    "be",
+    "and",
+    "of",
+    "to",
+    "a",
+    "it",
+    "was",
+    "proposed",
+    "seconded",
+    "by",
+    "motion",
+    "carried",
+    "agreed",
+    "unanimously",
+    "moved",
+    "following",
+    "council",
+    "committee",
+}
 DECISION_OWNER = re.compile(
     r"\b[Tt]hat\s+(?P<who>the\s+[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|for|and|of))*?)\s+"
     r"(?:be\s+asked|be\s+requested|be\s+invited|write|writes|provide|report|bring)\b"
@@ -171,7 +227,8 @@ def _resolutions(document: Document, paragraph: Paragraph) -> list[tuple[int, in
         piece = text[begin:finish]
         stripped = piece.rstrip(" ;,\n")
         if re.search(r"\w", stripped) and not re.fullmatch(
-            r"\s*(?:RESOLVED|Resolved|AGREED|Agreed)\s*(?:that)?\s*[:–-]?\s*", stripped
+            r"[\s*_]*(?:\(\w{1,4}\)\s*)?(?:RESOLVED|Resolved|AGREED|Agreed)\s*(?:that)?\s*[:–-]?[\s*_]*(?:That)?\s*[:–-]?\s*",
+            stripped,
         ):
             spans.append((paragraph.start + begin, paragraph.start + begin + len(stripped)))
     return spans
@@ -187,11 +244,21 @@ def _owner(text: str, sentence_start: int, cue: int, paragraph_start: int) -> st
 
 
 def classify(sentence: str) -> tuple[str | None, int]:
-    """("commitment" | "aspiration" | None, where the cue starts) for one sentence of discussion."""
+    """("decision" | "commitment" | "aspiration" | None, where the cue starts) for one sentence of discussion.
+
+    A decision is the meeting's ("it was agreed", "RESOLVED to", "proposed by …, seconded by … and unanimously
+    agreed", "the motion was carried"), never an amendment or motion that was lost; "XX to contact …" in a parish
+    clerk's shorthand is a commitment."""
+    decision = DECISION_CUE.search(sentence)
+    if decision and not NOT_A_DECISION.search(sentence) and not QUESTION.search(sentence[: decision.end()]):
+        return "decision", decision.start()
     aspiration = ASPIRATION.search(sentence)
     if aspiration:
         return "aspiration", aspiration.start()
+    action = ACTION_OWNER.search(sentence)
     commitment = COMMITMENT.search(sentence)
+    if action and (commitment is None or action.start() < commitment.start()):
+        return "commitment", action.start("who")
     if not commitment:
         return None, 0
     cue = commitment.group(0).lower()
@@ -208,47 +275,126 @@ def classify(sentence: str) -> tuple[str | None, int]:
 def extract(document: Document) -> list[Entry]:
     """Every decision, commitment and aspiration of a document, in order."""
     entries: list[Entry] = []
-    committee = document.committee
     for item_index, item in enumerate(document.items):
-        for paragraph in item.paragraphs:
-            if paragraph.kind == "decision":
-                for start, end in _resolutions(document, paragraph):
-                    text = document.text[start:end]
-                    due, phrase, next_meeting = due_date(text, document.date)
-                    owner = DECISION_OWNER.search(text)
-                    entries.append(
-                        Entry(
-                            "decision",
-                            item_index,
-                            start,
-                            end,
-                            " ".join(owner.group("who").split()) if owner else committee or "the Committee",
-                            due,
-                            phrase,
-                            next_meeting,
-                            promise=bool(phrase or COMMITMENT.search(text)),
-                        )
-                    )
-                continue
-            for start, end in sentence_spans(document.text, paragraph.start, paragraph.end):
-                sentence = document.text[start:end]
-                kind, at = classify(sentence)
-                if kind is None:
-                    continue
-                due, phrase, next_meeting = (
-                    due_date(sentence, document.date) if kind == "commitment" else (None, None, False)
-                )
-                entries.append(
-                    Entry(
-                        kind,
-                        item_index,
-                        start,
-                        end,
-                        _owner(document.text, start, at, paragraph.start),
-                        due,
-                        phrase,
-                        next_meeting,
-                        promise=kind == "commitment",
-                    )
-                )
-    return entries
+        meeting = document.meeting_of(item)
+        decided: list[Entry] = []
+        outcomes: list[tuple[int, int]] = []
+        for position, paragraph in enumerate(item.paragraphs):
+            spans = (
+                [(start, end, "decision", 0, False) for start, end in _resolutions(document, paragraph)]
+                if paragraph.kind == "decision"
+                else _sentences(document, paragraph)
+            )
+            for start, end, kind, at, outcome in spans:
+                text = document.text[start:end]
+                if kind == "decision" and outcome:
+                    outcomes.append((_motion_start(document, item.paragraphs[:position], start), end))
+                elif kind == "decision":
+                    if not NOT_A_DECISION.search(text):
+                        _keep_one(document, decided, _decision(document, item_index, start, end, meeting))
+                else:
+                    entries.append(_undertaking(document, item_index, paragraph, start, end, kind, at, meeting))
+        if not decided:
+            for start, end in outcomes:
+                _keep_one(document, decided, _decision(document, item_index, start, end, meeting))
+        entries.extend(decided)
+    return sorted(entries, key=lambda entry: (entry.item_index, entry.start))
+
+
+def _decision(document: Document, item_index: int, start: int, end: int, meeting: Meeting) -> Entry:
+    text = document.text[start:end]
+    due, phrase, next_meeting = due_date(text, meeting.date)
+    owner = DECISION_OWNER.search(text)
+    return Entry(
+        "decision",
+        item_index,
+        start,
+        end,
+        " ".join(owner.group("who").split()) if owner else meeting.committee or "the Committee",
+        due,
+        phrase,
+        next_meeting,
+        promise=bool(phrase or COMMITMENT.search(text) or ACTION_OWNER.search(text)),
+    )
+
+
+def _undertaking(
+    document: Document,
+    item_index: int,
+    paragraph: Paragraph,
+    start: int,
+    end: int,
+    kind: str,
+    at: int,
+    meeting: Meeting,
+) -> Entry:
+    """A commitment or an aspiration, with who is bound and when it is due."""
+    text = document.text[start:end]
+    due, phrase, next_meeting = due_date(text, meeting.date) if kind == "commitment" else (None, None, False)
+    action = ACTION_OWNER.search(text)
+    owner = action.group("who") if action and kind == "commitment" else None
+    return Entry(
+        kind,
+        item_index,
+        start,
+        end,
+        owner or _owner(document.text, start, at, paragraph.start),
+        due,
+        phrase,
+        next_meeting,
+        promise=kind == "commitment",
+    )
+
+
+def _motion_start(document: Document, earlier: list[Paragraph], start: int) -> int:
+    """Where the motion an outcome ("The motion was carried.") decided begins: the nearest paragraph before it
+    that moves or proposes something and was not lost."""
+    for paragraph in reversed(earlier):
+        text = document.text[paragraph.start : paragraph.end]
+        if NOT_A_DECISION.search(text):
+            continue
+        if MOTION_TEXT.search(text):
+            return paragraph.start
+    return start
+
+
+def _sentences(document: Document, paragraph: Paragraph) -> list[tuple[int, int, str, int, bool]]:
+    """(start, end, kind, cue, outcome) of each sentence of discussion that is a register entry. An outcome alone
+    ("The motion was carried.") takes the sentence before it, which says what was carried; first in its paragraph,
+    or a record of the vote, it is marked as an outcome, which counts only where no resolution says more."""
+    found: list[tuple[int, int, str, int, bool]] = []
+    previous: tuple[int, int] | None = None
+    for start, end in sentence_spans(document.text, paragraph.start, paragraph.end):
+        sentence = ENUMERATED.sub("", " ".join(document.text[start:end].split()))
+        kind, at = classify(sentence)
+        outcome = kind == "decision" and bool(OUTCOME_ONLY.match(sentence) or VOTE_RECORD.search(sentence))
+        if outcome and previous and OUTCOME_ONLY.match(sentence):
+            if found and found[-1][0] == previous[0]:
+                found.pop()
+            found.append((previous[0], end, "decision", 0, False))
+        elif kind is not None:
+            found.append((start, end, kind, at, outcome))
+        previous = (start, end)
+    return found
+
+
+def _words(document: Document, entry: Entry) -> set[str]:
+    words = re.findall(r"[a-z0-9£]+", document.text[entry.start : entry.end].lower())
+    return {word for word in words if word not in PLAIN_WORDS}
+
+
+def _is_resolution(document: Document, entry: Entry) -> bool:
+    return bool(re.search(r"\bRESOLVED\b|\b[Rr]esolved\b", document.text[entry.start : entry.end]))
+
+
+def _keep_one(document: Document, decided: list[Entry], entry: Entry) -> None:
+    """Add `entry` to an item's decisions unless it repeats one already there (a resolution restating the motion
+    before it): of the two, the resolution is kept."""
+    mine = _words(document, entry)
+    for position, earlier in enumerate(decided):
+        theirs = _words(document, earlier)
+        if min(len(mine), len(theirs)) >= 4 and len(mine & theirs) / min(len(mine), len(theirs)) >= SAME_WORDS:
+            if _is_resolution(document, entry) and not _is_resolution(document, earlier):
+                decided[position] = entry
+            return
+    decided.append(entry)

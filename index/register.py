@@ -50,12 +50,14 @@ class RegisterEntry:
     due_phrase: str | None
     status: str
     followed_up_by: Later | None
+    council: str | None = None
+    ocr: bool = False
 
     def to_json(self) -> dict:
         record = {
             key: value
             for key, value in asdict(self).items()
-            if key in {"kind", "text", "owner", "committee", "item", "due_phrase", "status", "document"}
+            if key in {"kind", "text", "owner", "council", "committee", "item", "due_phrase", "status", "document"}
         }
         record["date"] = self.date.isoformat() if self.date else None
         record["due"] = self.due.isoformat() if self.due else None
@@ -109,7 +111,9 @@ def read_register(
     rows = list(
         store.db.execute_returning_dicts(
             "SELECT r.id, r.kind, r.text, r.owner, r.due, r.due_phrase, r.due_at_next_meeting, r.promise, "
-            "m.committee, m.date, i.title AS item, i.number AS item_number, d.path AS document, d.url "
+            "m.council, m.committee, m.date, i.title AS item, i.number AS item_number, d.path AS document, d.url, "
+            "EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1 "
+            "AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr "
             "FROM register r JOIN documents d ON d.id = r.document_id JOIN items i ON i.id = r.item_id "
             f"LEFT JOIN meetings m ON m.id = r.meeting_id WHERE {where} ORDER BY m.date, r.id",
             params,
@@ -159,6 +163,8 @@ def _entry(row: dict, later_items: list[dict], meetings: list[dict], as_of: dt.d
         due_phrase=row["due_phrase"],
         status=status,
         followed_up_by=later,
+        council=row["council"],
+        ocr=bool(row["ocr"]),
     )
 
 

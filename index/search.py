@@ -24,9 +24,9 @@ from typing import Literal
 import faiss
 import numpy as np
 
+from .dates import MONTH_NAMES, MONTHS, find_date
 from .embed import Embedder
 from .store import ChunkFacts, Filters, Store
-from .structure import MONTH_NAMES, MONTHS, find_date
 
 Method = Literal["hybrid", "keyword", "dense"]
 CANDIDATES = 200
@@ -35,10 +35,15 @@ NEIGHBOUR_WEIGHT = 0.25
 NEIGHBOUR_REACH = 3
 FAVOUR = 0.35
 OVERLAP_LIMIT = 0.3
+LEAD_IN = dt.timedelta(days=92)
 RELEVANCE_THRESHOLD = 0.3
 KEYWORD_SUPPORTED_THRESHOLD = 0.12
 MAX_QUERY_TERMS = 40
-DECISION_QUESTION = re.compile(r"\b(decid\w*|decision\w*|resol\w*|agree\w*|approv\w*|vote\w*)\b", re.IGNORECASE)
+DECISION_QUESTION = re.compile(
+    r"\b(decid\w*|decision\w*|resol\w*|agree\w*|approv\w*|vote\w*|adopt\w*|accept\w*|reject\w*|refus\w*|"
+    r"go(?:ing)?\s+ahead|t(?:ake|ook)\s+on)\b",
+    re.IGNORECASE,
+)
 LATEST_QUESTION = re.compile(r"\b(now|currently|current|latest|so far|to date|these days|at present)\b", re.I)
 PROCEDURE_QUESTION = re.compile(
     r"\b(apolog\w*|absen\w*|substitut\w*|subbed|declar\w*|interests?|previous minutes|last minutes|next meeting)\b",
@@ -86,6 +91,8 @@ class Passage:
     speakers: str | None
     score: float
     similarity: float
+    council: str | None = None
+    ocr: bool = False
 
     def to_record(self) -> dict:
         """Every field, JSON-ready, so that a saved answer can be shown again."""
@@ -99,9 +106,11 @@ class Passage:
         return {
             "text": self.text,
             "document": self.document,
+            "council": self.council,
             "committee": self.committee,
             "date": self.date.isoformat() if self.date else None,
             "item": self.item,
+            "ocr": self.ocr,
             "score": round(self.score, 6),
         }
 
@@ -202,11 +211,14 @@ def mentioned_period(question: str) -> tuple[dt.date, dt.date] | None:
 
 def _rerank(scores: dict[int, float], facts: dict[int, ChunkFacts], question: str) -> dict[int, float]:
     """Adjust fused scores with what the minutes' structure tells: a passage amid other matching passages of its
-    agenda item gains; decisions gain when the question asks what was decided, meetings in a period the question
-    names gain, recent meetings gain for "now" and "so far", procedural items (apologies, declarations) lose."""
+    agenda item gains; decisions gain when the question asks what was decided; meetings in a period the question
+    names gain, and the meetings of the three months before it half as much (an event named by its month, "the
+    May 2023 election", is discussed before it); recent meetings gain for "now" and "so far"; procedural items
+    (apologies, declarations) lose."""
     at = {(fact.item_id, fact.position): chunk_id for chunk_id, fact in facts.items()}
     period = mentioned_period(question)
     start, end = (day.isoformat() for day in period) if period else ("", "")
+    lead_in = (period[0] - LEAD_IN).isoformat() if period else ""
     wants_decision = bool(DECISION_QUESTION.search(question))
     wants_latest = bool(LATEST_QUESTION.search(question)) and not period
     dates = sorted(fact.date for fact in facts.values() if fact.date)
@@ -222,7 +234,8 @@ def _rerank(scores: dict[int, float], facts: dict[int, ChunkFacts], question: st
         ]
         score += NEIGHBOUR_WEIGHT * max(nearby, default=0.0)
         score += FAVOUR * (wants_decision and fact.kind == "decision")
-        score += FAVOUR * bool(period and fact.date and start <= fact.date <= end)
+        if period and fact.date:
+            score += FAVOUR * (start <= fact.date <= end) + FAVOUR / 2 * (lead_in <= fact.date < start)
         score -= FAVOUR * (fact.procedural and not about_procedure)
         if wants_latest and fact.date and newest > oldest:
             score += FAVOUR * (dt.date.fromisoformat(fact.date) - oldest).days / (newest - oldest).days
@@ -350,6 +363,8 @@ def _retrieve(
             speakers=rows[chunk_id]["speakers"],
             score=fused[chunk_id],
             similarity=float(similarity[chunk_id]),
+            council=rows[chunk_id]["council"],
+            ocr=bool(rows[chunk_id]["ocr"]),
         )
         for chunk_id in top
         if chunk_id in rows

@@ -26,7 +26,7 @@ import numpy as np
 import sqlite_utils
 
 from .chunk import Chunk
-from .document import Document
+from .document import Document, Meeting, Reading
 from .migrations import FTS_TOKENIZER, migrate
 from .promises import Entry
 
@@ -71,8 +71,8 @@ class StoreError(Exception):
 
 @dataclass(frozen=True)
 class Filters:
-    """Limits a search to a committee (any part of its name, any case), a date range (both ends included),
-    and a document (any part of its path)."""
+    """Limits a search to a committee (any part of its name or its council's, any case), a date range (both ends
+    included), and a document (any part of its path)."""
 
     committee: str | None = None
     after: dt.date | None = None
@@ -123,7 +123,7 @@ class Filters:
         """A WHERE clause over `meetings m`, `documents d` (and `chunks c` for the register), and its parameters."""
         clauses, params = ["1 = 1"], {}
         if self.committee:
-            clauses.append("m.committee LIKE :committee ESCAPE '\\'")
+            clauses.append("(m.committee LIKE :committee ESCAPE '\\' OR m.council LIKE :committee ESCAPE '\\')")
             params["committee"] = f"%{_like_escape(self.committee)}%"
         if self.after:
             clauses.append("m.date >= :after")
@@ -153,13 +153,17 @@ class ChunkFacts(NamedTuple):
     procedural: bool
 
 
-PASSAGE_SELECT = """
-SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, d.path AS document, d.url,
-       m.committee, m.date, i.number AS item_number, i.title AS item
-FROM chunks c
-JOIN documents d ON d.id = c.document_id
-JOIN items i ON i.id = c.item_id
-LEFT JOIN meetings m ON m.id = d.meeting_id
+CHUNK_JOINS = " ".join(
+    (
+        "JOIN documents d ON d.id = c.document_id",
+        "JOIN items i ON i.id = c.item_id",
+        "LEFT JOIN meetings m ON m.id = i.meeting_id",
+    )
+)
+PASSAGE_SELECT = f"""
+SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, c.ocr, d.path AS document, d.url,
+       m.council, m.committee, m.date, i.number AS item_number, i.title AS item
+FROM chunks c {CHUNK_JOINS}
 """
 
 
@@ -232,19 +236,28 @@ class Store:
         rows = list(self.db.query("SELECT fingerprint FROM documents WHERE source = ?", [source]))
         return rows[0]["fingerprint"] if rows else None
 
-    def _meeting_id(self, document: Document) -> int | None:
-        if document.committee is None and document.date is None:
+    def _meeting_id(self, meeting: Meeting) -> int | None:
+        """The row of the meeting a document records; one row for a meeting however many documents record it, one
+        of them naming the council and another not."""
+        if meeting.committee is None and meeting.date is None and meeting.council is None:
             return None
-        date = document.date.isoformat() if document.date else None
+        record = {
+            "council": meeting.council,
+            "committee": meeting.committee,
+            "date": meeting.date.isoformat() if meeting.date else None,
+        }
         rows = list(
             self.db.query(
-                "SELECT id FROM meetings WHERE committee IS :committee AND date IS :date",
-                {"committee": document.committee, "date": date},
+                "SELECT id, council FROM meetings WHERE committee IS :committee AND date IS :date "
+                "AND (council IS :council OR council IS NULL OR :council IS NULL) ORDER BY council IS NULL",
+                record,
             )
         )
-        if rows:
-            return rows[0]["id"]
-        return self.db["meetings"].insert({"committee": document.committee, "date": date}).last_pk
+        if not rows:
+            return self.db["meetings"].insert(record).last_pk
+        if rows[0]["council"] is None and meeting.council:
+            self.db["meetings"].update(rows[0]["id"], {"council": meeting.council})
+        return rows[0]["id"]
 
     def save_document(
         self,
@@ -260,7 +273,7 @@ class Store:
         with self.db.atomic():
             self._delete_documents([source])
             generation = self.generation + 1
-            meeting_id = self._meeting_id(document)
+            meeting_ids = [self._meeting_id(meeting) for meeting in document.meetings]
             document_id = (
                 self.db["documents"]
                 .insert(
@@ -270,11 +283,15 @@ class Store:
                         "format": document.format,
                         "title": document.title,
                         "url": document.url,
-                        "meeting_id": meeting_id,
+                        "meeting_id": meeting_ids[0],
                         "fingerprint": fingerprint,
                         "characters": len(document.text),
                         "text": document.text,
                         "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "date_source": document.meeting.date_source,
+                        "committee_from_text": int(document.meeting.committee_from_text),
+                        "ocr_pages": document.ocr_pages,
+                        "unread_pages": document.unread_pages,
                     }
                 )
                 .last_pk
@@ -284,7 +301,7 @@ class Store:
                 .insert(
                     {
                         "document_id": document_id,
-                        "meeting_id": meeting_id,
+                        "meeting_id": meeting_ids[item.meeting],
                         "position": position,
                         "number": item.number,
                         "title": item.title,
@@ -307,6 +324,7 @@ class Store:
                     "text": document.text[chunk.start : chunk.end],
                     "embedding": vector.astype(np.float32).tobytes(),
                     "generation": generation,
+                    "ocr": int(chunk.ocr),
                 }
                 for position, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
             )
@@ -314,7 +332,7 @@ class Store:
                 {
                     "document_id": document_id,
                     "item_id": item_ids[entry.item_index],
-                    "meeting_id": meeting_id,
+                    "meeting_id": meeting_ids[document.items[entry.item_index].meeting],
                     "kind": entry.kind,
                     "char_start": entry.start,
                     "char_end": entry.end,
@@ -338,7 +356,8 @@ class Store:
                 self.db.execute("DELETE FROM items WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM documents WHERE id = ?", [row["id"]])
         self.db.execute(
-            "DELETE FROM meetings WHERE id NOT IN (SELECT meeting_id FROM documents WHERE meeting_id IS NOT NULL)"
+            "DELETE FROM meetings WHERE id NOT IN (SELECT meeting_id FROM documents WHERE meeting_id IS NOT NULL) "
+            "AND id NOT IN (SELECT meeting_id FROM items WHERE meeting_id IS NOT NULL)"
         )
 
     def remove(self, source: str) -> list[str]:
@@ -483,11 +502,7 @@ class Store:
 
     def allowed_ids(self, filters: Filters) -> np.ndarray:
         where, params = filters.sql()
-        rows = self.db.execute(
-            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-            f"LEFT JOIN meetings m ON m.id = d.meeting_id WHERE {where}",
-            params,
-        ).fetchall()
+        rows = self.db.execute(f"SELECT c.id FROM chunks c {CHUNK_JOINS} WHERE {where}", params).fetchall()
         return np.array([row[0] for row in rows], dtype=np.int64)
 
     def keyword_search(self, terms: Sequence[str], limit: int, filters: Filters) -> list[tuple[int, float]]:
@@ -501,12 +516,7 @@ class Store:
         if match is None:
             return []
         where, params = filters.sql()
-        joins = (
-            "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id "
-            "LEFT JOIN meetings m ON m.id = d.meeting_id"
-            if filters
-            else ""
-        )
+        joins = f"JOIN chunks c ON c.id = chunks_fts.rowid {CHUNK_JOINS}" if filters else ""
         rows = self.db.execute(
             f"SELECT chunks_fts.rowid, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts {joins} "
             f"WHERE chunks_fts MATCH :match AND {where} ORDER BY score DESC LIMIT :limit",
@@ -575,8 +585,7 @@ class Store:
         placeholders = ", ".join("?" for _ in ids)
         rows = self.db.execute(
             f"SELECT c.id, c.document_id, c.item_id, c.position, c.char_start, c.char_end, c.kind, m.date, "
-            f"i.procedural FROM chunks c JOIN documents d ON d.id = c.document_id JOIN items i ON i.id = c.item_id "
-            f"LEFT JOIN meetings m ON m.id = d.meeting_id WHERE c.id IN ({placeholders})",
+            f"i.procedural FROM chunks c {CHUNK_JOINS} WHERE c.id IN ({placeholders})",
             list(ids),
         ).fetchall()
         return {row[0]: ChunkFacts(*row[1:8], bool(row[8])) for row in rows}
@@ -645,13 +654,27 @@ class Store:
         )
 
     def status(self) -> dict:
-        """What is indexed: committees with their meeting counts and dates, totals, last ingest."""
+        """What is indexed: committees with their meeting counts and dates, totals, last ingest, and how each
+        document was read."""
         committees = list(
             self.db.query(
-                "SELECT committee, COUNT(*) AS meetings, MIN(date) AS first, MAX(date) AS last "
-                "FROM meetings GROUP BY committee ORDER BY committee"
+                "SELECT MAX(council) AS council, committee, COUNT(*) AS meetings, MIN(date) AS first, "
+                "MAX(date) AS last FROM meetings GROUP BY committee ORDER BY committee"
             )
         )
+        readings = [
+            Reading(
+                row["path"],
+                row["date_source"] or ("not recorded" if row["date"] else None),
+                row["committee_from_text"] is None or bool(row["committee_from_text"]) or bool(row["url"]),
+                row["ocr_pages"],
+                row["unread_pages"],
+            )
+            for row in self.db.query(
+                "SELECT d.path, d.url, d.date_source, d.committee_from_text, d.ocr_pages, d.unread_pages, m.date "
+                "FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id ORDER BY d.path"
+            )
+        ]
         totals = next(
             self.db.query(
                 "SELECT (SELECT COUNT(*) FROM documents) AS documents, (SELECT COUNT(*) FROM meetings) AS meetings, "
@@ -664,6 +687,7 @@ class Store:
             "model": self.model,
             "vector_search": vector_index_kind(totals["chunks"]),
             "committees": committees,
+            "readings": readings,
         }
 
 

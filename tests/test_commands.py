@@ -56,7 +56,8 @@ def test_seed_questions_through_json_lines(seed_index, seed_path):
     assert [line["question"] for line in lines] == [question for question, _ in SEED_QUESTIONS]
     for line, (_, fact) in zip(lines, SEED_QUESTIONS, strict=True):
         first = line["passages"][0]
-        assert set(first) == {"text", "document", "committee", "date", "item", "score"}
+        assert set(first) == {"text", "document", "council", "committee", "date", "item", "ocr", "score"}
+        assert first["ocr"] is False
         assert fact in first["text"], (line["question"], first["text"][:200])
         assert first["text"] in source
         assert first["item"] == "Signs of Safety Implementation"
@@ -112,6 +113,32 @@ def test_ingest_reports_bad_files_in_one_line_each_and_keeps_the_good(tmp_path, 
     assert "1 added, 0 unchanged, 0 replaced, 4 failed" in result.stdout
     asked = run("-m", "bot", "ask", "--json", "practitioners trained", "--index", str(index))
     assert json.loads(asked.stdout)["passages"][0]["document"] == str(folder / "good.txt")
+
+
+def test_ingest_and_status_say_which_documents_were_not_dated_or_named_by_their_text(tmp_path, seed_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "2024-01-25 planning.txt").write_text(
+        "1. Tree Preservation Order\n\nThe order at Mill Lane was confirmed.\n", encoding="utf-8"
+    )
+    (folder / "notes.txt").write_bytes(seed_path.read_bytes())
+    (folder / "cabinet.txt").write_text(
+        "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSaturday opening will continue.\n", encoding="utf-8"
+    )
+    index = tmp_path / "index"
+    result = run("ingest.py", str(folder), "--index", str(index))
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("3 added, 0 unchanged, 0 replaced, 0 failed")
+    assert lines[1:] == [
+        f"1 document dated from its file name: {folder / '2024-01-25 planning.txt'}",
+        f"1 document with no date: {folder / 'notes.txt'} — give --date",
+        f"2 documents with no committee read from the text: {folder / '2024-01-25 planning.txt'}, "
+        f"{folder / 'notes.txt'} — give --committee",
+    ]
+    status = run("-m", "bot", "status", "--index", str(index))
+    assert status.stdout.splitlines()[-3:] == lines[1:]
 
 
 def test_reingest_and_remove_from_the_command_line(tmp_path, seed_path):
@@ -237,4 +264,6 @@ def test_promises_register_from_the_command_line(samples_index, tmp_path):
     )
     sheet = tmp_path / "register.csv"
     assert run("-m", "bot", "promises", "--index", str(samples_index), "--csv", str(sheet)).returncode == 0
-    assert sheet.read_text(encoding="utf-8").startswith("status,kind,due,due_phrase,owner,committee,date,item,text")
+    assert sheet.read_text(encoding="utf-8").startswith(
+        "status,kind,due,due_phrase,owner,council,committee,date,item,text"
+    )

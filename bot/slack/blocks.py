@@ -11,7 +11,7 @@ from pathlib import PurePath
 from index.register import RegisterEntry
 from index.search import Answer, Passage
 
-from ..render import format_date
+from ..render import OCR_NOTE, count, format_date, item_label, meeting_body
 
 TEXT_LIMIT = 3000
 QUOTE_LIMIT = 2800
@@ -60,13 +60,15 @@ def how_long_ago(date: dt.date, today: dt.date) -> str:
 
 
 def citation(passage: Passage | RegisterEntry, today: dt.date) -> str:
-    """committee · meeting date (how long ago) · agenda item · source document (a link when it has a URL)."""
+    """committee (council) · meeting date (how long ago) · agenda item · source document (a link when it has a URL);
+    a passage read by OCR says so."""
     date = f"{format_date(passage.date)} ({how_long_ago(passage.date, today)})" if passage.date else None
-    item = f"{passage.item_number}. {passage.item}" if passage.item and passage.item_number else passage.item
+    item = item_label(passage.item_number, passage.item)
+    body = meeting_body(passage.committee, passage.council)
     name = PurePath(passage.document).name
     document = f"<{passage.url}|{escape(name)}>" if passage.url else escape(name)
-    parts = [f"*{escape(passage.committee)}*" if passage.committee else None, date, escape(item) if item else None]
-    return " · ".join([part for part in parts if part] + [document])
+    parts = [f"*{escape(body)}*" if body else None, date, escape(item) if item else None, document]
+    return " · ".join([part for part in parts if part] + ([f"_{OCR_NOTE}_"] if passage.ocr else []))
 
 
 def passage_blocks(passages: list[Passage], today: dt.date) -> list[dict]:
@@ -190,9 +192,9 @@ def status_text(status: dict) -> str:
         f"last ingest {status['last_ingest'].replace('T', ' ').removesuffix('+00:00')} UTC."
     ]
     for committee in status["committees"]:
-        name = escape(committee["committee"] or "(committee not stated)")
+        name = escape(meeting_body(committee["committee"], committee["council"]) or "(committee not stated)")
         span = f"{format_date(_date(committee['first']))} – {format_date(_date(committee['last']))}"
-        lines.append(f"• {name}: {committee['meetings']} meetings, {span}")
+        lines.append(f"• {name}: {count(committee['meetings'], 'meeting')}, {span}")
     return "\n".join(lines)
 
 

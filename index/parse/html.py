@@ -10,7 +10,7 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ..document import Block, join_runs
+from ..document import Extracted, join_runs
 
 CHROME = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "svg"]
 CHROME_CLASS = re.compile(
@@ -38,7 +38,7 @@ def _is_heading(element: Tag) -> bool:
     return element.name in HEADING_TAGS or bool(HEADING_CLASS.search(classes))
 
 
-def _runs(element: Tag, heading: bool, out: list[tuple[str, bool]]) -> None:
+def _runs(element: Tag, heading: bool, out: list[tuple[str, bool, bool]]) -> None:
     """Collect (text, heading) runs: inline content gathers into one run, block elements start new ones."""
     pending: list[str] = []
 
@@ -47,7 +47,7 @@ def _runs(element: Tag, heading: bool, out: list[tuple[str, bool]]) -> None:
         for paragraph in BREAKS.split(joined):
             paragraph = " ".join(paragraph.split())
             if paragraph:
-                out.append((paragraph, heading))
+                out.append((paragraph, heading, heading))
         pending.clear()
 
     for child in element.children:
@@ -78,7 +78,7 @@ def _merge_item_numbers(soup: BeautifulSoup) -> None:
             number_cell.decompose()
 
 
-def extract(data: bytes) -> tuple[str, list[Block]]:
+def extract(data: bytes) -> Extracted:
     soup = BeautifulSoup(data, "html.parser")
     for element in soup(CHROME):
         element.decompose()
@@ -86,7 +86,7 @@ def extract(data: bytes) -> tuple[str, list[Block]]:
         if not element.decomposed:
             element.decompose()
     _merge_item_numbers(soup)
-    runs: list[tuple[str, bool]] = []
+    runs: list[tuple[str, bool, bool]] = []
     root = _content_root(soup)
     _runs(root, _is_heading(root), runs)
     return join_runs(runs)

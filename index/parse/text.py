@@ -1,13 +1,20 @@
-"""Plain text and Markdown: the file's own text, paragraphs split on blank lines."""
+"""Plain text and Markdown: the file's own text, one block per line, paragraphs split on blank lines.
+
+A Markdown file copied from a website may open with front matter (`---` … `---`): its fields are kept apart
+from the minutes, since a web post's date is when it was posted, not when the meeting was held.
+"""
 
 from __future__ import annotations
 
 import re
 
-from ..document import Block
-from ..structure import looks_like_heading
+from ..document import Block, Extracted
 
 BLANK_LINES = re.compile(r"\n[ \t\u00a0\u2000-\u200b\u3000]*\n\s*")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<fields>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$", re.MULTILINE)
+MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
+MARKDOWN_BOLD_LINE = re.compile(r"(?:\*\*|__)[^*_].*(?:\*\*|__)[:.]?$")
 
 
 class NotText(ValueError):
@@ -28,39 +35,46 @@ def decode(data: bytes) -> str:
     return decoded.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _line_blocks(text: str, start: int, end: int) -> list[Block]:
-    """Lines of one paragraph, each a block of its own while they read as headings."""
+def line_blocks(text: str, start: int = 0) -> list[Block]:
+    """A block for each line from `start`: a line after a blank line begins a paragraph, the others continue it."""
     blocks: list[Block] = []
     position = start
-    while position < end:
-        newline = text.find("\n", position, end)
-        if newline == -1 or not looks_like_heading(text[position:newline]):
-            blocks.append(Block(position, end))
-            break
-        blocks.append(Block(position, newline))
-        position = newline + 1
-    return blocks
-
-
-def paragraph_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    position = 0
-    for separator in [*BLANK_LINES.finditer(text), None]:
+    for separator in [*BLANK_LINES.finditer(text, start), None]:
         end = separator.start() if separator else len(text)
-        if text[position:end].strip():
-            blocks.extend(_line_blocks(text, position, end))
+        first = True
+        for line in re.finditer(r"[^\n]+", text[position:end]):
+            if line.group().strip():
+                blocks.append(Block(position + line.start(), position + line.end(), continues=not first))
+                first = False
         position = separator.end() if separator else len(text)
     return blocks
 
 
-def extract(data: bytes) -> tuple[str, list[Block]]:
+def extract(data: bytes) -> Extracted:
     text = decode(data)
-    return text, paragraph_blocks(text)
+    return Extracted(text, line_blocks(text))
 
 
-def extract_markdown(data: bytes) -> tuple[str, list[Block]]:
+def extract_markdown(data: bytes) -> Extracted:
     text = decode(data)
-    blocks = [
-        Block(block.start, block.end, heading=text.startswith("#", block.start)) for block in paragraph_blocks(text)
-    ]
-    return text, blocks
+    front = FRONT_MATTER.match(text)
+    fields = (
+        {match["key"].lower(): match["value"].strip("\"'") for match in FIELD.finditer(front["fields"])}
+        if front
+        else {}
+    )
+    blocks = []
+    for block in line_blocks(text, front.end() if front else 0):
+        line = text[block.start : block.end].strip()
+        prominent = bool(MARKDOWN_HEADING.match(line))
+        bold = bool(MARKDOWN_BOLD_LINE.match(line))
+        blocks.append(
+            Block(
+                block.start,
+                block.end,
+                heading=prominent or bold,
+                prominent=prominent,
+                continues=block.continues and not prominent,
+            )
+        )
+    return Extracted(text, blocks, front_matter=fields)

@@ -70,6 +70,23 @@ def test_passages_of_one_item_share_one_citation():
     )
 
 
+def test_the_citation_names_the_council_when_the_committee_does_not_and_says_when_text_was_read_by_ocr():
+    cabinet = passage("Cabinet agreed the uplift.", committee="Cabinet", council="Northfield County Council")
+    parish = passage("The PC agreed.", committee="Souldern Parish Council", council="Souldern Parish Council", ocr=True)
+    cabinet_citation, parish_citation = (
+        next(
+            block["elements"][0]["text"]
+            for block in answer_message(Answer("q", [each], True), 1, TODAY)["blocks"]
+            if block["type"] == "context" and "11 June 2024" in block["elements"][0]["text"]
+        )
+        for each in (cabinet, parish)
+    )
+    assert cabinet_citation.startswith("*Cabinet (Northfield County Council)* · 11 June 2024")
+    assert parish_citation.startswith("*Souldern Parish Council* · 11 June 2024")
+    assert parish_citation.endswith("_text read by OCR from a scanned page_")
+    assert "OCR" not in cabinet_citation
+
+
 def test_markup_in_minutes_is_escaped_and_links_kept():
     message = answer_message(
         Answer("q", [passage("Costs <b>rose</b> & fell > 5%", url="https://council.example/mgAi.aspx?ID=1")], True),

@@ -184,7 +184,10 @@ def test_help_and_status(bot, stand_in):
     assert status == 200 and "How to ask" in body and "committee:" in body
     status, body = bot.command("status", stand_in.response_url("status"))
     assert status == 200 and "What is indexed" in body
-    assert "Environment and Transport Committee: 3 meetings" in json.loads(body)["blocks"][0]["text"]["text"]
+    assert (
+        "Environment and Transport Committee (Eastmoor County Council): 3 meetings"
+        in json.loads(body)["blocks"][0]["text"]["text"]
+    )
 
 
 def test_app_home_is_published(bot, stand_in):

@@ -78,12 +78,17 @@ def test_a_rewritten_document_gets_new_vectors_when_sqlite_reuses_its_chunk_ids(
     assert faiss_ids(Store(tmp_path / "index")) == before and faiss_ids(store) == before
 
 
-def test_document_metadata_wins_over_flags(tmp_path, folder, embedder):
+def test_the_options_a_person_gives_override_what_the_document_says(tmp_path, folder, embedder):
     store = Store(tmp_path / "index", create=True)
-    ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    stated = ingest([str(folder / "library.txt")], store, DEFAULT_MODEL)
     assert list(store.db.query("SELECT committee, date FROM meetings")) == [
         {"committee": "Cabinet", "date": "2024-03-12"}
     ]
+    assert [(reading.date_source, reading.committee_from_text) for reading in stated.readings] == [("text", True)]
+    given = ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    assert list(store.db.query("SELECT committee, date FROM meetings")) == [{"committee": "CYP", "date": "2019-11-04"}]
+    assert list(store.db.query("SELECT date_source FROM documents")) == [{"date_source": "option"}]
+    assert [reading.date_source for reading in given.readings] == ["option"]
 
 
 def test_an_interrupted_ingest_leaves_a_consistent_index(tmp_path, folder, embedder):

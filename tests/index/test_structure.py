@@ -71,9 +71,9 @@ The Highways Manager said the backlog stood at 4,120 defects.
 
 
 def test_whole_meeting_header_items_and_numbered_resolutions():
-    document = parse_text(WHOLE_MEETING, committee="Ignored", date=dt.date(2000, 1, 1))
+    document = parse_text(WHOLE_MEETING)
     assert document.committee == "Cabinet"
-    assert document.date == dt.date(2024, 3, 12)
+    assert (document.date, document.meeting.date_source) == (dt.date(2024, 3, 12), "text")
     assert [(item.number, item.title) for item in document.items] == [
         (None, None),
         ("1", "Apologies for Absence"),
@@ -102,14 +102,24 @@ def test_minutes_of_the_meeting_of_names_the_committee():
     assert document.items[0].title == "Bus Route Consultation"
 
 
-def test_fallbacks_apply_only_when_the_document_is_silent():
+def test_committee_and_date_given_by_a_person_override_the_document():
     document = parse_text(
         "Agenda item\n\nFlood Defences\n\nMinutes:\n\nWork began in May.\n",
         committee="Cabinet",
         date=dt.date(2024, 1, 2),
     )
-    assert (document.committee, document.date) == ("Cabinet", dt.date(2024, 1, 2))
+    assert (document.committee, document.date, document.meeting.date_source) == (
+        "Cabinet",
+        dt.date(2024, 1, 2),
+        "option",
+    )
     assert parse_text("Agenda item\n\nFlood Defences\n\nMinutes:\n\nWork began in May.\n").committee is None
+    stated = parse_text(WHOLE_MEETING, committee="Scrutiny Board", date=dt.date(2024, 3, 13))
+    assert (stated.committee, stated.date, stated.meeting.date_source) == (
+        "Scrutiny Board",
+        dt.date(2024, 3, 13),
+        "option",
+    )
 
 
 def test_dates_in_the_forms_minutes_use():
