@@ -347,16 +347,17 @@ def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None,
         embedder = load_embedder(model, backend, store.directory)
         documents = list(
             store.db.query(
-                "SELECT d.path, d.date_source, d.committee_from_text, d.ocr_pages, m.date FROM documents d "
-                "LEFT JOIN meetings m ON m.id = d.meeting_id"
+                "SELECT d.path, d.date_source, d.committee_from_text, d.ocr_pages, "
+                "(SELECT group_concat(DISTINCT m.date) FROM items i JOIN meetings m ON m.id = i.meeting_id "
+                "WHERE i.document_id = d.id) AS dates FROM documents d"
             )
         )
-        dated = [row for row in documents if row["date"]]
+        dated = [row for row in documents if row["dates"]]
         report = RealReport(
             files=len(files),
             skipped=ingested.failed,
             dates_from_text=sum(row["date_source"] == "text" for row in documents),
-            dates_right=sum(row["date"] == Path(row["path"]).name[:10] for row in dated),
+            dates_right=sum(Path(row["path"]).name[:10] in row["dates"].split(",") for row in dated),
             dated_documents=len(dated),
             committees_from_text=sum(bool(row["committee_from_text"]) for row in documents),
             ocr_pages=sum(row["ocr_pages"] or 0 for row in documents),
@@ -374,7 +375,7 @@ def format_real_report(report: RealReport) -> str:
         f"Real minutes: {report.files} files, {len(report.skipped)} skipped; {report.ocr_pages} pages read by OCR; "
         f"{report.chunks} chunks (ingest {report.ingest_seconds:.1f} s)",
         f"Meeting dates read from the text: {report.dates_from_text} of {report.files}; "
-        f"dates equal to the file name's: {report.dates_right} of {report.dated_documents} dated; "
+        f"a meeting dated as the file name: {report.dates_right} of {report.dated_documents} dated; "
         f"committee read from the text: {report.committees_from_text} of {report.files}",
         *(f"  skipped {path}: {reason}" for path, reason in report.skipped),
         "",

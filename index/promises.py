@@ -60,10 +60,10 @@ DECISION_CUE = re.compile(
     r"\b(?:RESOLVED|DECIDED|AGREED|CARRIED)\b|\b[Rr]esolved\s*(?:that|to|:|,|–|-)"
     r"|\b(?:[Ii]t|[Tt]his|[Ww]hich)\s+was\s+(?:\w+\s+)?(?:unanimously\s+)?(?:resolved|agreed|decided)\b"
     r"|\b(?:[Cc]ouncil|[Cc]ommittee|Cabinet|[Pp]anel|[Bb]oard|[Mm]embers|PC|[Cc]ouncillors|[Mm]eeting)\s+"
-    r"(?:\w+\s+)?(?:unanimously\s+)?(?:resolved|agreed|decided|approved|voted)\b"
+    r"(?:(?:then|also|therefore|formally|duly)\s+)?(?:unanimously\s+)?(?:resolved|agreed|decided|approved|voted)\b"
     r"|\b(?:[Mm]otion|[Pp]roposal|[Rr]ecommendation|[Aa]mendment|[Rr]esolution)\s+(?:was\s+)?(?:\w+\s+){0,6}?"
     r"(?:carried|passed|agreed|approved)\b"
-    r"|\b(?:and|were)\s+(?:unanimously\s+)?(?:agreed|approved|resolved|carried|adopted)\b"
+    r"|\band\s+(?:unanimously\s+)?(?:agreed|resolved|carried)\b|\bwere\s+(?:unanimously\s+)?(?:agreed|approved|adopted)\b"
     r"|\b[Cc]arried\s+(?:unanimously|by\b|\d|nem)|\b(?:unanimously|all)\s+(?:agreed|approved|in\s+favour)\b"
 )
 NOT_A_DECISION = re.compile(
@@ -277,12 +277,13 @@ def extract(document: Document) -> list[Entry]:
     entries: list[Entry] = []
     for item_index, item in enumerate(document.items):
         meeting = document.meeting_of(item)
-        decided: list[Entry] = []
+        decided: list[tuple[Entry, bool]] = []
         outcomes: list[tuple[int, int]] = []
         for position, paragraph in enumerate(item.paragraphs):
+            resolved = paragraph.kind == "decision"
             spans = (
                 [(start, end, "decision", 0, False) for start, end in _resolutions(document, paragraph)]
-                if paragraph.kind == "decision"
+                if resolved
                 else _sentences(document, paragraph)
             )
             for start, end, kind, at, outcome in spans:
@@ -291,13 +292,14 @@ def extract(document: Document) -> list[Entry]:
                     outcomes.append((_motion_start(document, item.paragraphs[:position], start), end))
                 elif kind == "decision":
                     if not NOT_A_DECISION.search(text):
-                        _keep_one(document, decided, _decision(document, item_index, start, end, meeting))
+                        entry = _decision(document, item_index, start, end, meeting)
+                        _keep_one(document, decided, entry, resolved or _is_resolution(document, entry))
                 else:
                     entries.append(_undertaking(document, item_index, paragraph, start, end, kind, at, meeting))
         if not decided:
             for start, end in outcomes:
-                _keep_one(document, decided, _decision(document, item_index, start, end, meeting))
-        entries.extend(decided)
+                _keep_one(document, decided, _decision(document, item_index, start, end, meeting), False)
+        entries.extend(entry for entry, _ in decided)
     return sorted(entries, key=lambda entry: (entry.item_index, entry.start))
 
 
@@ -387,14 +389,14 @@ def _is_resolution(document: Document, entry: Entry) -> bool:
     return bool(re.search(r"\bRESOLVED\b|\b[Rr]esolved\b", document.text[entry.start : entry.end]))
 
 
-def _keep_one(document: Document, decided: list[Entry], entry: Entry) -> None:
+def _keep_one(document: Document, decided: list[tuple[Entry, bool]], entry: Entry, resolution: bool) -> None:
     """Add `entry` to an item's decisions unless it repeats one already there (a resolution restating the motion
-    before it): of the two, the resolution is kept."""
+    before it, or the sentence the resolution records): of the two, the resolution is kept."""
     mine = _words(document, entry)
-    for position, earlier in enumerate(decided):
+    for position, (earlier, earlier_resolution) in enumerate(decided):
         theirs = _words(document, earlier)
         if min(len(mine), len(theirs)) >= 4 and len(mine & theirs) / min(len(mine), len(theirs)) >= SAME_WORDS:
-            if _is_resolution(document, entry) and not _is_resolution(document, earlier):
-                decided[position] = entry
+            if resolution and not earlier_resolution:
+                decided[position] = (entry, resolution)
             return
-    decided.append(entry)
+    decided.append((entry, resolution))

@@ -6,7 +6,17 @@ import shutil
 import pytest
 
 from index.embed import DEFAULT_MODEL
-from index.evaluate import DEFAULT_DATA, SourceText, evaluate, format_report, inside, load_queries
+from index.evaluate import (
+    DEFAULT_DATA,
+    REAL_MINUTES,
+    SourceText,
+    evaluate,
+    evaluate_real_minutes,
+    format_real_report,
+    format_report,
+    inside,
+    load_queries,
+)
 
 
 def test_passages_are_located_verbatim_modulo_whitespace():
@@ -58,3 +68,29 @@ def test_a_small_real_run(two_meetings, embedder):
     table = format_report(report)
     assert "Minutebook" in table and "BM25 alone" in table and "Scoped to the query's meeting" in table
     print(table)
+
+
+@pytest.fixture
+def real_minutes_asked(tmp_path):
+    """The real minutes that the questions are about, in a folder of their own."""
+    if not (REAL_MINUTES / "questions.jsonl").exists():
+        pytest.skip("../shared/eval/real-minutes is not beside this checkout")
+    data = tmp_path / "real-minutes"
+    lines = (REAL_MINUTES / "questions.jsonl").read_text(encoding="utf-8")
+    for file in {json.loads(line)["file"] for line in lines.splitlines()}:
+        (data / file).parent.mkdir(parents=True, exist_ok=True)
+        (data / file).symlink_to(REAL_MINUTES / file)
+    (data / "questions.jsonl").write_text(lines, encoding="utf-8")
+    return data
+
+
+@pytest.mark.slow
+def test_real_minutes_dropped_in_as_a_folder_with_no_flags(real_minutes_asked, embedder):
+    report = evaluate_real_minutes(real_minutes_asked, DEFAULT_MODEL)
+    print(format_real_report(report))
+    assert report.skipped == []
+    assert report.dates_from_text == report.dates_right == report.files
+    minutebook = report.methods["hybrid"]
+    assert minutebook.hit_at_3 >= 24 and minutebook.hit_at_1 >= 15
+    assert minutebook.citation_right >= 0.9 * minutebook.hit_at_3
+    assert minutebook.hit_at_3 > report.methods["keyword"].hit_at_3
