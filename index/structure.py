@@ -26,10 +26,10 @@ from .title import (
     HEADER_HINT,
     MEETING_LINE,
     TitleReading,
-    _named_body_line,
     council_names,
     is_title_line,
     meeting_from,
+    named_body_line,
     read_title,
     title_case,
 )
@@ -187,12 +187,6 @@ def is_procedural(title: str | None) -> bool:
     """Whether an agenda item's title names procedure: apologies, declarations of interest, approving the last
     minutes, the date of the next meeting. The one rule for every format."""
     return bool(title and PROCEDURAL_TITLE.search(" ".join(title.split()).rstrip(".:")))
-
-
-def find_committee(text: str) -> str | None:
-    """The body a single header line names: "Minutes of the X held on", "X – 12 March 2024", "CABINET"."""
-    reading = read_title([" ".join(text.split())]) if is_title_line(" ".join(text.split())) else TitleReading()
-    return reading.committee or (reading.council if reading.whole_council else None)
 
 
 @dataclass
@@ -705,10 +699,10 @@ def build_document(
         if label in SKIPPED_LABELS:
             continue
         meeting_line = MEETING_LINE.match(content)
-        if meeting_line and (find_date(content) or _named_body_line(meeting_line.group("meeting"))):
+        if meeting_line and (find_date(content) or named_body_line(meeting_line.group("meeting"))):
             reading = reader.readings[reader.meeting]
             reading.date = reading.date or find_date(content)
-            reading.committee = reading.committee or _named_body_line(meeting_line.group("meeting"))
+            reading.committee = reading.committee or named_body_line(meeting_line.group("meeting"))
             if reader.item is not None and reader.item.number is None:
                 reader.item.number = meeting_line.group("number")
             continue

@@ -169,7 +169,7 @@ def _of_council(body: str) -> tuple[str, str | None]:
     return body, _council_of(body)
 
 
-def _named_body_line(line: str) -> str | None:
+def named_body_line(line: str) -> str | None:
     """A short line naming a body: "CABINET", "Audit Committee - 10 February 2026", "Cabinet – 12 March 2024"."""
     if len(line.split()) > 12 or line.endswith(".") or not COMMITTEE_WORDS.search(line):
         return None
@@ -200,7 +200,7 @@ def is_title_line(line: str) -> bool:
         and re.search(r"\bminutes\b", line, re.IGNORECASE)
         or KIND_LINE.match(line)
         or FIELD_LINE.match(line)
-        or _named_body_line(line)
+        or named_body_line(line)
         or words <= 8
         and COUNCIL_END.search(line)
         and council_names(line)
@@ -215,7 +215,7 @@ def read_title(lines: list[str]) -> TitleReading:
     joined = " ".join(lines)
     reading.date = meeting_date(joined)
     body = _body_in(joined)
-    named_lines = [name for name in map(_named_body_line, map(_meeting_part, lines)) if name]
+    named_lines = [name for name in map(named_body_line, map(_meeting_part, lines)) if name]
     council_lines = [line for line in lines if len(line.split()) <= 8 and not HEADER_HINT.search(line)]
     reading.council = next((name for line in council_lines for name in council_names(line)), None)
     if named_lines and (body is None or body[1] or not COMMITTEE_WORDS.search(body[0])):

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 
+from index.dates import find_date
 from index.parse import parse_bytes
-from index.structure import find_committee, find_date, find_speakers
+from index.structure import find_speakers
+from index.title import is_title_line, read_title
 from tests.conftest import EXAMPLES
 
 
@@ -132,11 +134,11 @@ def test_dates_in_the_forms_minutes_use():
 
 
 def test_committee_lines():
-    assert find_committee("Audit Committee - 10 February 2026") == "Audit Committee"
-    assert find_committee("Minutes of the Planning Sub-Committee held on 3 May 2022") == "Planning Sub-Committee"
+    assert read_title(["Audit Committee - 10 February 2026"]).committee == "Audit Committee"
     assert (
-        find_committee("The consultation closed with 812 responses from the Committee and others in the area.") is None
+        read_title(["Minutes of the Planning Sub-Committee held on 3 May 2022"]).committee == "Planning Sub-Committee"
     )
+    assert not is_title_line("The consultation closed with 812 responses from the Committee and others in the area.")
 
 
 def test_transcript_speaker_prefix():
