@@ -39,7 +39,6 @@ class Extracted:
     text: str
     blocks: list[Block]
     front_matter: dict[str, str] = field(default_factory=dict)
-    pages: int = 0
     ocr_pages: int = 0
     unread_pages: int = 0
 

@@ -91,8 +91,7 @@ def extract(data: bytes, ocr: OcrMode = "auto") -> Extracted:
         raise ScannedPdf(f"it has no text layer (a scanned PDF): {TESSERACT_HELP}, then ingest it again")
     lines = _without_furniture(pages, heights)
     extracted = _assemble(lines)
-    extracted.pages, extracted.ocr_pages = len(pages), ocr_pages
-    extracted.unread_pages = len(unread)
+    extracted.ocr_pages, extracted.unread_pages = ocr_pages, len(unread)
     return extracted
 
 
