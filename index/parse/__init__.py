@@ -65,7 +65,10 @@ def parse_bytes(
     if not document.items:
         raise ParseError("no text found in it")
     if format_name == "pdf" and ocr == "auto" and _title_missing(document) and pdf.tesseract_available():
-        complete_title(document, title_of_page(pdf.first_page_by_ocr(data)))
+        try:
+            complete_title(document, title_of_page(pdf.first_page_by_ocr(data)))
+        except (RuntimeError, OSError):  # Tesseract or PDFium failing on the picture: the text is read all the same
+            pass
     return document
 
 
