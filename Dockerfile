@@ -18,8 +18,14 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/*
 
-# CPU-only PyTorch first, so that sentence-transformers does not pull a CUDA build.
-RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# CPU-only PyTorch first, so that sentence-transformers does not pull a CUDA build. It comes from PyTorch's CPU wheel
+# index unless the build names another: a mirror of it, or a local wheel index (a PEP 503 "simple" folder holding
+# the torch wheel, served with `python -m http.server 8000`), for example
+#   docker build --network=host --build-arg TORCH_INDEX_URL=http://127.0.0.1:8000/simple .
+# (--network=host lets the build reach a server on this machine; pip takes plain http only from localhost.)
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+ARG TORCH_VERSION=2.13.0
+RUN pip install --no-cache-dir "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}"
 
 COPY pyproject.toml README.md manifest.yml ingest.py ./
 COPY index ./index

@@ -1,4 +1,5 @@
-"""python ingest.py PATH... — add council minutes to the Minutebook index; --moderngov URL syncs a council's site."""
+"""minutebook ingest PATH... (also python ingest.py PATH...): add council minutes to the index, or with --moderngov URL
+sync a council's ModernGov site."""
 
 from __future__ import annotations
 
@@ -12,19 +13,13 @@ from bot.render import unread_lines
 from index.embed import ModelError
 from index.moderngov import ModernGovError, Site, choose_committees, sync
 from index.pipeline import ingest, source_key
-from index.settings import IsoDate, configured_backend, index_dir, model_for
+from index.settings import IsoDate, configured_backend, index_option, model_for
 from index.store import Store, StoreError
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--index",
-    "index_path",
-    default=index_dir,
-    show_default="$MINUTEBOOK_INDEX, else ./data",
-    help="Folder that holds the index.",
-)
+@index_option
 @click.option(
     "--committee",
     "committees",
@@ -107,7 +102,18 @@ def main(
     if site_url:
         if paths or remove or date:
             raise click.UsageError("--moderngov syncs a site: give it without PATHs, --remove or --date.")
-        moderngov(site_url, index_path, committees, model, backend, since, until, list_committees, timeout, delay)
+        moderngov(
+            site_url,
+            index_path,
+            committees=committees,
+            model=model,
+            backend=backend,
+            since=since,
+            until=until,
+            list_committees=list_committees,
+            timeout=timeout,
+            delay=delay,
+        )
         return
     if not paths:
         raise click.UsageError("Give the PATHs of minutes to ingest, or --moderngov URL to sync a ModernGov site.")
@@ -146,6 +152,7 @@ def main(
 def moderngov(
     url: str,
     index_path: str,
+    *,
     committees: tuple[str, ...],
     model: str | None,
     backend: str | None,

@@ -1,30 +1,33 @@
-"""python -m bot — ask the minutes from the terminal (ask, chat)."""
+"""minutebook (also python -m bot): ingest minutes, ask them questions, serve Slack, read the register."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
+import ingest
 from index.embed import DEFAULT_MODEL, Embedder, ModelError, load_embedder
-from index.search import QuestionError, search
-from index.settings import IsoDate, configured_backend, index_dir, model_for
-from index.store import Filters, Store, StoreError
+from index.filters import Filters
+from index.register import answer_question
+from index.search import PASSAGES, QuestionError
+from index.settings import IsoDate, configured_backend, index_option, model_for
+from index.store import Store, StoreError
 
 from .config import slack_configured
-from .render import count, format_date, meeting_body, render_answer, render_register, unread_lines
+from .render import render_register, render_reply, render_status, write_register_csv
 
 SLACK_HELP = """\
-Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set.
+Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) are not set.
 To answer in Slack, create the app from manifest.yml at https://api.slack.com/apps, install it
-to your workspace, set those two variables (and SLACK_APP_TOKEN for Socket Mode), then run
-python -m bot serve (see the README). Until then, ask here.
+to your workspace, set those variables (SLACK_APP_TOKEN for Socket Mode), then run
+minutebook serve (see the README). Until then, ask here.
 """
 
 
@@ -45,7 +48,7 @@ class Session:
     def __init__(self, index_path: str) -> None:
         self.store = Store(index_path)
         if self.store.model is None:
-            raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (python ingest.py PATH).")
+            raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (minutebook ingest PATH).")
         model = model_for(self.store.model)
         self.store.check_model(model)
         backend = configured_backend(recorded=self.store.setting("backend"))
@@ -59,35 +62,30 @@ def open_session(index_path: str) -> Session:
         raise click.ClickException(str(error)) from None
 
 
-index_option = click.option(
-    "--index",
-    "index_path",
-    default=index_dir,
-    show_default="$MINUTEBOOK_INDEX, else ./data",
-    help="Folder that holds the index.",
-)
-
-
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="minutebook", prog_name="minutebook")
 @index_option
 @click.pass_context
 def cli(context: click.Context, index_path: str) -> None:
     """Minutebook: ask questions about council minutes, get back the passages that answer them.
 
     With no command: serves Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) are set,
-    else opens a chat in the terminal.
+    else opens a chat in the terminal. --index given here holds for the command that follows.
     """
     if context.invoked_subcommand is None:
         if slack_configured():
-            context.invoke(serve, http=False, host=default_host(), port=default_port())
+            context.invoke(serve, index_path=index_path, http=False, host=default_host(), port=default_port())
         else:
             context.invoke(chat, index_path=index_path)
+
+
+cli.add_command(ingest.main, name="ingest")
 
 
 @cli.command()
 @click.argument("question")
 @index_option
-@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
+@click.option("-k", "k", default=PASSAGES, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
 @click.option("--committee", help="Only meetings of committees whose name contains this.")
 @click.option("--after", type=IsoDate(), help="Only meetings on or after this date.")
@@ -101,7 +99,8 @@ def ask(
     after: dt.date | None,
     before: dt.date | None,
 ) -> None:
-    """Print the passages that answer QUESTION, with citations.
+    """Print the passages that answer QUESTION, with citations; a question about promises and decisions ("what
+    was promised about …", "what is overdue?") is answered from the register, as in Slack.
 
     QUESTION "-" reads one question per line from standard input (the model loads once).
     """
@@ -111,7 +110,7 @@ def ask(
     failed = False
     for each in questions:
         try:
-            answer = search(session.store, session.embedder, each, k=k, filters=filters)
+            answer = answer_question(session.store, session.embedder, each, dt.date.today(), k=k, filters=filters)
         except QuestionError as error:
             failed = True
             if as_json:
@@ -125,7 +124,7 @@ def ask(
         else:
             if question == "-":
                 click.echo(click.style(f"Q: {answer.question}", bold=True))
-            click.echo(render_answer(answer) + "\n")
+            click.echo(render_reply(answer) + "\n")
     if failed:
         sys.exit(1)
 
@@ -134,7 +133,7 @@ def ask(
 @index_option
 def chat(index_path: str) -> None:
     """Ask questions one after another in the terminal; an empty line or Ctrl-D ends."""
-    if not (os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET")):
+    if not slack_configured():
         click.echo(SLACK_HELP, err=True)
     interactive = sys.stdin.isatty()
     if interactive:
@@ -154,19 +153,13 @@ def chat(index_path: str) -> None:
         if line.strip().lower() in {"quit", "exit", "bye"}:
             break
         try:
-            answer = search(session.store, session.embedder, line)
+            answer = answer_question(session.store, session.embedder, line, dt.date.today())
         except QuestionError as error:
             click.echo(str(error))
             continue
         if not interactive:
             click.echo(click.style(f"Q: {answer.question}", bold=True))
-        click.echo(render_answer(answer) + "\n")
-
-
-def _vector_search(kind: str) -> str:
-    if kind == "exact":
-        return "exact vector search"
-    return f"approximate vector search ({int(kind.removeprefix('IVF')):,} clusters)"
+        click.echo(render_reply(answer) + "\n")
 
 
 @cli.command()
@@ -177,44 +170,7 @@ def status(index_path: str) -> None:
         store = Store(index_path)
     except StoreError as error:
         raise click.ClickException(str(error)) from None
-    indexed = store.status()
-    if not indexed["documents"]:
-        click.echo(f"Nothing is indexed in '{index_path}' yet: add minutes with python ingest.py.")
-    else:
-        click.echo(
-            f"{count(indexed['meetings'], 'meeting')} from {count(indexed['documents'], 'document')}, "
-            f"{_span(indexed['first'], indexed['last'])}; {count(indexed['chunks'], 'passage')}; "
-            f"last ingest {_utc(indexed['last_ingest'])}; model {indexed['model']}; "
-            f"{_vector_search(indexed['vector_search'])}."
-        )
-        for committee in indexed["committees"]:
-            body = meeting_body(committee["committee"], committee["council"]) or "(committee not stated)"
-            click.echo(
-                f"  {body}: {count(committee['meetings'], 'meeting')}, {_span(committee['first'], committee['last'])}"
-            )
-        for line in unread_lines(indexed["readings"]):
-            click.echo(line)
-    sources = store.sources()
-    if sources:
-        click.echo("Synced from ModernGov:")
-    for source in sources:
-        stopped = f"; the last sync stopped early: {source['error']}" if source["error"] else ""
-        click.echo(
-            f"  {source['committee']} ({source['committee_id']}) at {source['site']}: "
-            f"{count(source['meetings'], 'meeting')}, {count(source['items'], 'item')}; "
-            f"synced {_utc(source['synced_at'])} for {_span(source['since'], source['until'])}; "
-            f"{count(source['restricted'], 'restricted item')} left out{stopped}"
-        )
-
-
-def _span(first: str | None, last: str | None) -> str:
-    """Two ISO dates as a person reads them, once when they are the same day."""
-    days = [format_date(dt.date.fromisoformat(iso)) if iso else "—" for iso in (first, last)]
-    return days[0] if days[0] == days[1] else f"{days[0]} to {days[1]}"
-
-
-def _utc(timestamp: str) -> str:
-    return timestamp.replace("T", " ").removesuffix("+00:00") + " UTC"
+    click.echo(render_status(store.status(), store.sources(), index_path))
 
 
 @cli.command()
@@ -223,7 +179,8 @@ def _utc(timestamp: str) -> str:
     "--host", default=default_host, show_default="$MINUTEBOOK_HOST, else 127.0.0.1", help="Address for --http."
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=default_port, show_default="$PORT, else 3000")
-def serve(http: bool, host: str, port: int) -> None:
+@index_option
+def serve(http: bool, host: str, port: int, index_path: str) -> None:
     """Answer in Slack: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP."""
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
@@ -241,7 +198,7 @@ def serve(http: bool, host: str, port: int) -> None:
     use_http = http or not settings.app_token
     if use_http and not settings.signing_secret:
         raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
-    session = open_session(settings.index)
+    session = open_session(index_path)
     try:
         app = build_app(settings, Answerer(session.store, session.embedder))
     except (BoltError, SlackApiError, OSError) as error:
@@ -324,7 +281,7 @@ def promises(
     status: str | None,
     as_of: dt.date | None,
     as_json: bool,
-    csv_file,
+    csv_file: TextIO | None,
     limit: int,
 ) -> None:
     """The register: decisions, commitments and aspirations read from the minutes, most urgent first.
@@ -350,35 +307,10 @@ def promises(
             store = Store(index_path)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
-        entries = read_register(store, as_of, committee=committee, status=wanted)[:limit]
+        entries = read_register(store, as_of, Filters(committee=committee), status=wanted)[:limit]
     if csv_file:
-        write_csv(entries, csv_file)
+        write_register_csv(entries, csv_file)
     elif as_json:
         click.echo(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
     else:
         click.echo(render_register(entries))
-
-
-def write_csv(entries, output) -> None:
-    """A spreadsheet a clerk can open: one row per entry."""
-    columns = [
-        "status",
-        "kind",
-        "due",
-        "due_phrase",
-        "owner",
-        "council",
-        "committee",
-        "date",
-        "item",
-        "text",
-        "document",
-    ]
-    writer = csv.writer(output)
-    writer.writerow([*columns, "followed_up_date", "followed_up_item"])
-    for entry in entries:
-        record = entry.to_json()
-        later = record.get("followed_up_by") or {}
-        writer.writerow(
-            [" ".join(str(record[column] or "").split()) for column in columns] + [later.get("date"), later.get("item")]
-        )

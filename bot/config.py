@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from index.settings import index_dir
-
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
@@ -24,7 +22,6 @@ class Settings:
     signing_secret: str
     app_token: str | None
     api_url: str
-    index: str
     allowed_channels: frozenset[str]
     verify_requests: bool
 
@@ -36,6 +33,8 @@ class Settings:
 
 
 def slack_configured(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether Slack's tokens are set, for HTTP (bot token and signing secret) or Socket Mode (bot and app token):
+    the one test of whether Minutebook answers in Slack or in the terminal."""
     return bool(
         environ.get("SLACK_BOT_TOKEN") and (environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN"))
     )
@@ -74,7 +73,6 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         signing_secret=signing_secret,
         app_token=app_token,
         api_url=api_url if api_url.endswith("/") else api_url + "/",
-        index=environ.get("MINUTEBOOK_INDEX") or index_dir(),
         allowed_channels=frozenset(channels),
         verify_requests=environ.get("MINUTEBOOK_INSECURE_SKIP_SLACK_SIGNATURES") != "1",
     )

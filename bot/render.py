@@ -1,25 +1,60 @@
-"""Answers and the register as text for a terminal: each quote, then its citation."""
+"""What Minutebook shows in a terminal (answers, the register, the index's status, a register spreadsheet), and
+the wording that Slack's messages share with it: dates, bodies, citations, counts, paragraphs."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import shutil
 import textwrap
+from typing import TextIO
 
 import click
 
-from index.document import Reading
+from index.dates import in_words
+from index.document import Reading, item_label
 from index.parse.pdf import TESSERACT_HELP
-from index.register import RegisterEntry
+from index.register import RegisterAnswer, RegisterEntry
 from index.search import Answer, Passage
 
 PARAGRAPH_BREAK = re.compile(r"\n[\s\u00a0]*\n")
 LISTED = 5
+TERMINAL_WIDTH = 100
+CSV_COLUMNS = [
+    "status",
+    "kind",
+    "due",
+    "due_phrase",
+    "owner",
+    "council",
+    "committee",
+    "date",
+    "item",
+    "text",
+    "document",
+]
 
 
 def format_date(date: dt.date | None) -> str | None:
-    return f"{date.day} {date:%B %Y}" if date else None
+    """A date in words, or None when there is none."""
+    return in_words(date) if date else None
+
+
+def span(first: str | None, last: str | None) -> str:
+    """Two ISO dates as a person reads them, once when they are the same day."""
+    days = [in_words(dt.date.fromisoformat(iso)) if iso else "—" for iso in (first, last)]
+    return days[0] if days[0] == days[1] else f"{days[0]} to {days[1]}"
+
+
+def utc_time(timestamp: str) -> str:
+    """A timestamp the index recorded (ISO 8601, UTC) as people read it: 2026-12-01 09:30:00 UTC."""
+    return timestamp.replace("T", " ").removesuffix("+00:00") + " UTC"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a passage, each with its whitespace tidied to single spaces."""
+    return [tidied for part in PARAGRAPH_BREAK.split(text) if (tidied := " ".join(part.split()))]
 
 
 def meeting_body(committee: str | None, council: str | None) -> str | None:
@@ -27,11 +62,6 @@ def meeting_body(committee: str | None, council: str | None) -> str | None:
     if committee and council and council.casefold() not in committee.casefold():
         return f"{committee} ({council})"
     return committee or council
-
-
-def item_label(number: str | None, title: str | None) -> str | None:
-    """An agenda item as minutes cite it: "5. Title", or the title alone."""
-    return f"{number}. {title}" if title and number else title
 
 
 OCR_NOTE = "text read by OCR from a scanned page"
@@ -50,18 +80,20 @@ def citation(passage: Passage | RegisterEntry) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def _width() -> int:
+    return min(TERMINAL_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
+
+
 def quote(text: str, width: int) -> str:
-    paragraphs = [" ".join(part.split()) for part in PARAGRAPH_BREAK.split(text)]
     wrapped = [
         textwrap.fill(paragraph, width=width, initial_indent="   │ ", subsequent_indent="   │ ")
-        for paragraph in paragraphs
-        if paragraph
+        for paragraph in paragraphs(text)
     ]
     return "\n   │\n".join(wrapped)
 
 
 def render_passages(passages: list[Passage]) -> str:
-    width = min(100, shutil.get_terminal_size((100, 24)).columns)
+    width = _width()
     blocks = []
     for number, passage in enumerate(passages, start=1):
         label = " (decision)" if passage.kind == "decision" else ""
@@ -100,7 +132,7 @@ def due_line(entry: RegisterEntry) -> str:
 def render_register(entries: list[RegisterEntry]) -> str:
     if not entries:
         return "Nothing in the register matches."
-    width = min(100, shutil.get_terminal_size((100, 24)).columns)
+    width = _width()
     firm = [entry for entry in entries if entry.kind != "aspiration"]
     hopes = [entry for entry in entries if entry.kind == "aspiration"]
     sections = []
@@ -126,8 +158,9 @@ DATE_SOURCE_WORDS = {
 }
 
 
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 meeting", "3 meetings"; `plural` when adding an s is wrong ("entries")."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def unread_lines(readings: list[Reading]) -> list[str]:
@@ -162,3 +195,60 @@ def unread_lines(readings: list[Reading]) -> list[str]:
             f"{count(len(unread), 'document')} with scanned pages left unread: {listed(unread)} — {TESSERACT_HELP}"
         )
     return lines
+
+
+def render_reply(answer: Answer | RegisterAnswer) -> str:
+    """What a question gets in the terminal: passages of the minutes, or entries of the register."""
+    if isinstance(answer, Answer):
+        return render_answer(answer)
+    filters = f"Filters: {answer.filters.describe()}\n\n" if answer.filters else ""
+    return filters + render_register(answer.entries)
+
+
+def _vector_search(kind: str) -> str:
+    if kind == "exact":
+        return "exact vector search"
+    return f"approximate vector search ({int(kind.removeprefix('IVF')):,} clusters)"
+
+
+def render_status(indexed: dict, sources: list[dict], index_path: str) -> str:
+    """What `status` prints: totals, each committee's meetings, documents to fix, and the ModernGov syncs."""
+    if not indexed["documents"]:
+        lines = [f"Nothing is indexed in '{index_path}' yet: add minutes with minutebook ingest PATH."]
+    else:
+        lines = [
+            f"{count(indexed['meetings'], 'meeting')} from {count(indexed['documents'], 'document')}, "
+            f"{span(indexed['first'], indexed['last'])}; {count(indexed['chunks'], 'passage')}; "
+            f"last ingest {utc_time(indexed['last_ingest'])}; model {indexed['model']}; "
+            f"{_vector_search(indexed['vector_search'])}."
+        ]
+        for committee in indexed["committees"]:
+            body = meeting_body(committee["committee"], committee["council"]) or "(committee not stated)"
+            lines.append(
+                f"  {body}: {count(committee['meetings'], 'meeting')}, {span(committee['first'], committee['last'])}"
+            )
+        lines += unread_lines(indexed["readings"])
+    if sources:
+        lines.append("Synced from ModernGov:")
+    for source in sources:
+        stopped = f"; the last sync stopped early: {source['error']}" if source["error"] else ""
+        lines.append(
+            f"  {source['committee']} ({source['committee_id']}) at {source['site']}: "
+            f"{count(source['meetings'], 'meeting')}, {count(source['items'], 'item')}; "
+            f"synced {utc_time(source['synced_at'])} for {span(source['since'], source['until'])}; "
+            f"{count(source['restricted'], 'restricted item')} left out{stopped}"
+        )
+    return "\n".join(lines)
+
+
+def write_register_csv(entries: list[RegisterEntry], output: TextIO) -> None:
+    """A spreadsheet a clerk can open: one row per entry, each cell on one line."""
+    writer = csv.writer(output)
+    writer.writerow([*CSV_COLUMNS, "followed_up_date", "followed_up_item"])
+    for entry in entries:
+        record = entry.to_json()
+        later = record.get("followed_up_by") or {}
+        writer.writerow(
+            [" ".join(str(record[column] or "").split()) for column in CSV_COLUMNS]
+            + [later.get("date"), later.get("item")]
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .document import Document, Item
+from .embed import MAX_TOKENS
 
 TokenCounter = Callable[[list[str]], list[int]]
 CHUNK_TOKENS = 128
@@ -143,7 +144,7 @@ def _packs(units: list[Unit], budget: int, overlap: bool) -> list[tuple[int, int
 
 def chunk_document(
     document: Document,
-    max_tokens: int = 256,
+    max_tokens: int = MAX_TOKENS,
     count_tokens: TokenCounter = word_count_tokens,
     overlap: bool = True,
 ) -> list[Chunk]:

@@ -123,3 +123,13 @@ def _iso_prefix(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def in_words(date: dt.date) -> str:
+    """A date as minutes and citations write it: "12 March 2024"."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def utc_timestamp() -> str:
+    """Now, as the index records when something happened: ISO 8601 in UTC, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -81,6 +81,11 @@ class Item:
     meeting: int = 0
 
 
+def item_label(number: str | None, title: str | None) -> str | None:
+    """An agenda item as minutes cite it: "5. Title", or the title alone."""
+    return f"{number}. {title}" if title and number else title
+
+
 @dataclass
 class Document:
     path: str

@@ -15,6 +15,7 @@ import numpy as np
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 BATCH_SIZE = 32
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 reads at most 256 word pieces; a model that does not say is given as many
 
 
 class ModelError(Exception):
@@ -57,7 +58,7 @@ class OnnxEncoder:
         if not mean:
             raise ModelError("The ONNX backend supports mean-pooling models only: use --backend torch for this one.")
         self.tokenizer = model.tokenizer
-        self.max_tokens = int(model.max_seq_length or 256)
+        self.max_tokens = int(model.max_seq_length or MAX_TOKENS)
         path = directory / "model-int8.onnx"
         if not path.exists():
             export_int8(model, path)
@@ -145,7 +146,7 @@ class Embedder:
         self.name = name
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
-        self.max_tokens = int(self.model.max_seq_length or 256)
+        self.max_tokens = int(self.model.max_seq_length or MAX_TOKENS)
         self.backend = backend
         self.onnx = OnnxEncoder(self.model, onnx_folder(cache, name)) if backend == "onnx" else None
 

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .embed import Embedder, load_embedder
+from .filters import Filters
 from .pipeline import IngestReport, ingest
 from .search import Method, search
-from .store import Filters, Store
+from .store import Store
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "qmsum"
 METHODS: tuple[Method, ...] = ("keyword", "dense", "hybrid")
@@ -188,7 +189,7 @@ def evaluate(data: Path, split: str, model: str, index_dir: Path | None = None, 
         paths = [str(path) for path in meeting_documents(data)]
         ingested: IngestReport = ingest(paths, store, model, backend=backend)
         embedder = load_embedder(model, backend, store.directory)
-        chunks = store.db["chunks"].count
+        chunks = store.chunk_count
         report = Report(
             split=split,
             backend=backend,
@@ -345,13 +346,7 @@ def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None,
         files = sorted(str(path) for path in data.rglob("*.pdf"))
         ingested = ingest(files, store, model, backend=backend)
         embedder = load_embedder(model, backend, store.directory)
-        documents = list(
-            store.db.query(
-                "SELECT d.path, d.date_source, d.committee_from_text, d.ocr_pages, "
-                "(SELECT group_concat(DISTINCT m.date) FROM items i JOIN meetings m ON m.id = i.meeting_id "
-                "WHERE i.document_id = d.id) AS dates FROM documents d"
-            )
-        )
+        documents = store.document_readings()
         dated = [row for row in documents if row["dates"]]
         report = RealReport(
             files=len(files),
@@ -361,7 +356,7 @@ def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None,
             dated_documents=len(dated),
             committees_from_text=sum(bool(row["committee_from_text"]) for row in documents),
             ocr_pages=sum(row["ocr_pages"] or 0 for row in documents),
-            chunks=store.db["chunks"].count,
+            chunks=store.chunk_count,
             ingest_seconds=round(ingested.seconds, 1),
         )
         search(store, embedder, "warm up the caches")

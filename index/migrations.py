@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import sqlite_utils
 
+from . import follow_up
+from .dates import utc_timestamp
 from .structure import is_procedural
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# A register entry's status as of a day, from what `index.follow_up` stored: the one rule, for `read_register` (as
+# of any day) and the `register_status` view (as of today).
+REGISTER_STATUS = """CASE
+    WHEN r.followed_up_item_id IS NOT NULL THEN 'followed up'
+    WHEN r.kind = 'decision' AND NOT coalesce(r.promise, 0) THEN 'decided'
+    WHEN r.due_by < {as_of} THEN 'overdue'
+    ELSE 'open'
+  END"""
+REGISTER_STATUS_VIEW = """SELECT r.id, {status} AS status, date('now') AS as_of, r.kind, r.due_by AS due, r.due_phrase,
+  r.owner, r.text, m.council, m.committee, m.date, i.number AS item_number, i.title AS item, d.path AS document, d.url,
+  lm.date AS followed_up_on, li.title AS followed_up_by, ld.path AS followed_up_in, ld.url AS followed_up_url,
+  r.promise, EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1
+    AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr,
+  r.document_id, r.item_id, r.meeting_id
+FROM register r
+JOIN documents d ON d.id = r.document_id
+JOIN items i ON i.id = r.item_id
+LEFT JOIN meetings m ON m.id = r.meeting_id
+LEFT JOIN items li ON li.id = r.followed_up_item_id
+LEFT JOIN meetings lm ON lm.id = li.meeting_id
+LEFT JOIN documents ld ON ld.id = li.document_id"""
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 
@@ -27,7 +49,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         if function.__name__ not in applied:
             with db.atomic():
                 function(db)
-                db["_migrations"].insert({"name": function.__name__, "applied_at": dt.datetime.now(dt.UTC).isoformat()})
+                db["_migrations"].insert({"name": function.__name__, "applied_at": utc_timestamp()})
 
 
 @migration
@@ -173,3 +195,16 @@ def m006_council_date_source_ocr(db: sqlite_utils.Database) -> None:
     db["documents"].add_column("ocr_pages", int, not_null_default=0)
     db["documents"].add_column("unread_pages", int, not_null_default=0)
     db["chunks"].add_column("ocr", int, not_null_default=0)
+
+
+@migration
+def m007_register_search_and_status(db: sqlite_utils.Database) -> None:
+    """The register searchable (full text of its text, owner and due phrase, kept in step by triggers) and
+    browsable with its status: `due_by` and `followed_up_item_id` stored beside each entry (`index.follow_up`,
+    worked out here for entries already indexed), and the `register_status` view, each entry with its meeting,
+    agenda item, document and follow-up, and its status as of today (UTC) by `REGISTER_STATUS`."""
+    db["register"].add_column("due_by", str)
+    db["register"].add_column("followed_up_item_id", int, fk="items", fk_col="id")
+    follow_up.resolve(db)
+    db.create_view("register_status", REGISTER_STATUS_VIEW.format(status=REGISTER_STATUS.format(as_of="date('now')")))
+    db["register"].enable_fts(["text", "owner", "due_phrase"], tokenize=FTS_TOKENIZER, create_triggers=True)

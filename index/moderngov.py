@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import email.utils
 import hashlib
 import http.client
 import json
@@ -17,16 +18,16 @@ import socket
 import ssl
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import requests
 from tqdm import tqdm
 
-from .document import Document, Item, join_runs
+from .dates import in_words, utc_timestamp
+from .document import Document, Item, item_label, join_runs
 from .document import Meeting as MeetingRecord
 from .parse import html
 from .pipeline import PIPELINE_VERSION, Indexer
@@ -37,6 +38,9 @@ SERVICE = "mgWebService.asmx"
 DATE_FORMAT = "%d/%m/%Y"
 FORMAT = "moderngov"
 HEADERS = {"User-Agent": "Minutebook (committee minutes search)", "Accept": "text/xml, application/xml"}
+# The longest a site's Retry-After makes a sync wait before asking again: a site that asks for longer is asked sooner,
+# and the sync gives up when it has run out of tries, rather than sit silent for hours.
+MAX_RETRY_AFTER = 60.0
 
 
 class ModernGovError(Exception):
@@ -70,7 +74,7 @@ class AgendaItem:
 
     @property
     def heading(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return item_label(self.number, self.title)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,29 @@ def site_url(url: str) -> str:
     path = re.split(rf"/{re.escape(SERVICE)}", parts.path, flags=re.IGNORECASE)[0]
     path = re.sub(r"/[^/]*\.aspx$", "", path, flags=re.IGNORECASE).rstrip("/")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+
+def retry_after_seconds(header: str | None, now: dt.datetime | None = None) -> float | None:
+    """How long a 429 or 503 answer's Retry-After asks a client to wait, in either of its forms (seconds or an
+    HTTP-date), at most MAX_RETRY_AFTER; None when there is none or it cannot be read, and the usual pause applies."""
+    value = (header or "").strip()
+    if re.fullmatch(r"[0-9]+", value):
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        until = email.utils.parsedate_to_datetime(value)
+    except ValueError:
+        return None
+    if until.tzinfo is None:  # the obsolete asctime form, which is in GMT like every HTTP-date
+        until = until.replace(tzinfo=dt.UTC)
+    seconds = (until - (now or dt.datetime.now(dt.UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The socket, TLS or HTTP error under the layers requests and urllib3 wrap it in: the one a person can act on."""
+    while error.__context__ is not None:
+        error = error.__context__
+    return error
 
 
 def _text(element: ET.Element, tag: str) -> str:
@@ -171,9 +198,9 @@ def parse_meeting(root: ET.Element) -> Meeting:
 
 
 class Site:
-    """A ModernGov site's public web service, asked politely: one request at a time, at least `delay` seconds
-    apart, each given `timeout` seconds, and retried after growing pauses when the server fails, the connection
-    drops or the answer is late."""
+    """A ModernGov site's public web service, asked politely: one request at a time over one kept-alive connection,
+    at least `delay` seconds apart, each given `timeout` seconds, and retried after growing pauses (or as long as the
+    server's Retry-After asks) when the server fails or is busy, the connection drops or the answer is late."""
 
     def __init__(
         self, url: str, timeout: float = 30.0, delay: float = 0.5, retries: int = 3, backoff: float = 2.0
@@ -184,6 +211,8 @@ class Site:
         self.retries = retries
         self.backoff = backoff
         self._last_request: float | None = None
+        self._session = requests.Session()
+        self._session.headers.update(HEADERS)
 
     def committees(self) -> list[Committee]:
         return parse_committees(self._call("GetCommittees", "committees"))
@@ -223,29 +252,34 @@ class Site:
 
     def _fetch(self, address: str, method: str) -> bytes:
         failure = ""
+        asked: float | None = None  # how long the last busy answer's Retry-After asked to wait
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(max(self.backoff * 2 ** (attempt - 1), asked or 0.0))
             self._pause()
+            asked = None
             try:
-                request = urllib.request.Request(address, headers=HEADERS)
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return response.read()
-            except urllib.error.HTTPError as error:
-                if error.code < 500 and error.code != 429:
-                    raise ModernGovError(
-                        f"{self.url} is not a ModernGov site, or its web service is switched off: "
-                        f"{method} answered {error.code} {error.reason}."
-                    ) from None
-                failure = f"answered {method} with {error.code} {error.reason}"
+                response = self._session.get(address, timeout=self.timeout)
             except (OSError, http.client.HTTPException) as error:
-                reason = getattr(error, "reason", error)
+                reason = _root_cause(error)
                 if isinstance(reason, TimeoutError):
                     failure = f"did not answer {method} within {self.timeout:g} s"
                 elif isinstance(reason, socket.gaierror | ssl.SSLError):
                     raise ModernGovError(f"Could not reach {self.url} ({reason}): check the address.") from None
                 else:
                     failure = f"could not be reached ({reason})"
+                continue
+            status = response.status_code
+            if status < 300:
+                return response.content
+            if status < 500 and status != 429:
+                raise ModernGovError(
+                    f"{self.url} is not a ModernGov site, or its web service is switched off: "
+                    f"{method} answered {status} {response.reason}."
+                )
+            failure = f"answered {method} with {status} {response.reason}"
+            if status in {429, 503}:
+                asked = retry_after_seconds(response.headers.get("Retry-After"))
         raise ModernGovError(f"{self.url} {failure}, {self.retries + 1} times: try again later.")
 
     def _pause(self) -> None:
@@ -268,7 +302,7 @@ def choose_committees(committees: Sequence[Committee], wanted: Sequence[str], si
         )
         if not matches:
             raise ModernGovError(
-                f"{site} has no committee '{name}': python ingest.py --moderngov {site} --list-committees lists them."
+                f"{site} has no committee '{name}': minutebook ingest --moderngov {site} --list-committees lists them."
             )
         if len(matches) > 1:
             found = ", ".join(f"{committee.title} ({committee.id})" for committee in matches)
@@ -320,12 +354,8 @@ def meeting_document(meeting: Meeting, committee: str, url: str) -> Document | N
         MeetingRecord(committee=committee, date=meeting.date, date_source="text", committee_from_text=True)
     ]
     document.url = url
-    document.title = f"{committee}, {_day(meeting.date)}"
+    document.title = f"{committee}, {in_words(meeting.date)}"
     return document
-
-
-def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 @dataclass
@@ -384,7 +414,7 @@ def sync(
 
     def sync_meeting(committee: Committee, listed: Listed, chunk_bar: tqdm) -> None:
         url = site.meeting_page(committee.id, listed.id)
-        label = f"{committee.title}, {_day(listed.date)}"
+        label = f"{committee.title}, {in_words(listed.date)}"
         if listed.status.casefold() == "cancelled":
             remove(url, label, "the meeting was cancelled")
             return
@@ -419,7 +449,7 @@ def sync(
                 for row in store.documents_from(site.meeting_page(committee.id)):
                     date = dt.date.fromisoformat(row["date"]) if row["date"] else None
                     if row["source"] not in pages and date and since <= date <= until:
-                        remove(row["source"], f"{committee.title}, {_day(date)}", "the site no longer lists it")
+                        remove(row["source"], f"{committee.title}, {in_words(date)}", "the site no longer lists it")
                 finished.add(committee.id)
     except ModernGovError as error:
         report.error = str(error)
@@ -427,7 +457,7 @@ def sync(
         store.sync_vectors()
         report.seconds = time.perf_counter() - started
     report.restricted = sum(restricted.values())
-    synced_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    synced_at = utc_timestamp()
     for committee in committees:
         indexed = store.documents_from(site.meeting_page(committee.id))
         store.save_source(

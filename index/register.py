@@ -1,10 +1,10 @@
 """Reading the register: decisions, commitments and aspirations with their status as of a day.
 
-Status is worked out when the register is read, because it depends on what came later:
 `followed up` when a later meeting of the same committee has an item on the same subject
-worded as an update; else `overdue` once the due date has passed; else `open`. A decision
-that promises nothing is `decided`. "At the next meeting" becomes the date of that
-committee's next meeting in the index.
+worded as an update; else `decided` for a decision that promises nothing; else `overdue`
+once the due date has passed; else `open`. What follows an entry up and when it falls due
+("at the next meeting": that committee's next meeting in the index) are worked out as the
+minutes change (`index.follow_up`); the day is compared as the register is read.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import re
 from dataclasses import asdict, dataclass
 
 from .embed import Embedder
-from .search import content_terms, search, term_coverage, written_filters
-from .store import Filters, Store
+from .filters import Filters
+from .search import PASSAGES, Answer, content_terms, search, term_coverage, written_filters
+from .store import Store
 
-STATUSES = ("open", "overdue", "followed up", "decided")
-UPDATE_WORDS = re.compile(r"\b(update|progress|review|further report|follow[- ]up|monitoring)\b", re.IGNORECASE)
-SUBJECT_STOPWORDS = {"update", "progress", "review", "report", "further", "and", "the", "of", "for", "on", "in", "to"}
-SUBJECT_OVERLAP = 0.6
 URGENCY = {"overdue": 0, "open": 1, "followed up": 2, "decided": 3}
+REGISTER_ANSWER_LIMIT = 10
+OVERDUE = re.compile(r"\boverdue\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,61 +71,16 @@ class RegisterEntry:
         return record
 
 
-def subject(title: str | None) -> set[str]:
-    """The words that say what an agenda item is about, without "update", "review" and the like."""
-    words = re.findall(r"[a-z0-9]+", (title or "").lower())
-    return {word for word in words if word not in SUBJECT_STOPWORDS and len(word) > 2}
-
-
-def _follow_up(row: dict, later_items: list[dict]) -> Later | None:
-    """The first later item of the same committee on the same subject, worded as an update."""
-    wanted = subject(row["item"])
-    if not wanted or not row["date"]:
-        return None
-    for later in later_items:
-        if later["committee"] != row["committee"] or later["date"] <= row["date"]:
-            continue
-        overlap = len(wanted & subject(later["title"])) / len(wanted)
-        if overlap >= SUBJECT_OVERLAP and UPDATE_WORDS.search(later["title"] or ""):
-            return Later(dt.date.fromisoformat(later["date"]), later["title"], later["path"], later["url"])
-    return None
-
-
-def _next_meeting(row: dict, meetings: list[dict]) -> dt.date | None:
-    dates = [
-        m["date"] for m in meetings if m["committee"] == row["committee"] and row["date"] and m["date"] > row["date"]
-    ]
-    return dt.date.fromisoformat(min(dates)) if dates else None
-
-
 def read_register(
     store: Store,
     as_of: dt.date,
-    committee: str | None = None,
+    filters: Filters | None = None,
     status: str | None = None,
     ids: list[int] | None = None,
 ) -> list[RegisterEntry]:
-    """Every entry (or those with `ids`, in that order), with its status as of `as_of`, most urgent first."""
-    where, params = Filters(committee=committee).sql()
-    rows = list(
-        store.db.execute_returning_dicts(
-            "SELECT r.id, r.kind, r.text, r.owner, r.due, r.due_phrase, r.due_at_next_meeting, r.promise, "
-            "m.council, m.committee, m.date, i.title AS item, i.number AS item_number, d.path AS document, d.url, "
-            "EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1 "
-            "AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr "
-            "FROM register r JOIN documents d ON d.id = r.document_id JOIN items i ON i.id = r.item_id "
-            f"LEFT JOIN meetings m ON m.id = r.meeting_id WHERE {where} ORDER BY m.date, r.id",
-            params,
-        )
-    )
-    later_items = list(
-        store.db.execute_returning_dicts(
-            "SELECT m.committee, m.date, i.title, d.path, d.url FROM items i JOIN meetings m ON m.id = i.meeting_id "
-            "JOIN documents d ON d.id = i.document_id WHERE m.date IS NOT NULL ORDER BY m.date, i.position"
-        )
-    )
-    meetings = list(store.db.execute_returning_dicts("SELECT committee, date FROM meetings WHERE date IS NOT NULL"))
-    entries = [_entry(row, later_items, meetings, as_of) for row in rows]
+    """Every entry of the meetings `filters` allow (or those with `ids`, in that order), with its status as of
+    `as_of`, most urgent first."""
+    entries = [_entry(row) for row in store.register_rows(filters or Filters(), as_of)]
     if status:
         entries = [entry for entry in entries if entry.status == status]
     if ids is not None:
@@ -135,19 +89,12 @@ def read_register(
     return sorted(entries, key=_urgency)
 
 
-def _entry(row: dict, later_items: list[dict], meetings: list[dict], as_of: dt.date) -> RegisterEntry:
-    due = dt.date.fromisoformat(row["due"]) if row["due"] else None
-    if row["due_at_next_meeting"]:
-        due = _next_meeting(row, meetings)
-    later = _follow_up(row, later_items) if row["promise"] or row["kind"] != "decision" else None
-    if later:
-        status = "followed up"
-    elif row["kind"] == "decision" and not row["promise"]:
-        status = "decided"
-    elif due and due < as_of:
-        status = "overdue"
-    else:
-        status = "open"
+def _entry(row: dict) -> RegisterEntry:
+    later = None
+    if row["later_date"]:
+        later = Later(
+            dt.date.fromisoformat(row["later_date"]), row["later_item"], row["later_document"], row["later_url"]
+        )
     return RegisterEntry(
         id=row["id"],
         kind=row["kind"],
@@ -159,9 +106,9 @@ def _entry(row: dict, later_items: list[dict], meetings: list[dict], as_of: dt.d
         item_number=row["item_number"],
         document=row["document"],
         url=row["url"],
-        due=due,
+        due=dt.date.fromisoformat(row["due_by"]) if row["due_by"] else None,
         due_phrase=row["due_phrase"],
-        status=status,
+        status=row["status"],
         followed_up_by=later,
         council=row["council"],
         ocr=bool(row["ocr"]),
@@ -170,7 +117,7 @@ def _entry(row: dict, later_items: list[dict], meetings: list[dict], as_of: dt.d
 
 def _urgency(entry: RegisterEntry) -> tuple:
     """Overdue first (longest overdue first), then open by due date, then the rest, newest first."""
-    due = entry.due.toordinal() if entry.due else 10**7
+    due = (entry.due or dt.date.max).toordinal()
     newest = -(entry.date.toordinal() if entry.date else 0)
     return (
         URGENCY[entry.status],
@@ -187,7 +134,7 @@ def register_about(
     as_of: dt.date,
     filters: Filters | None = None,
     status: str | None = None,
-    limit: int = 20,
+    limit: int = REGISTER_ANSWER_LIMIT,
 ) -> list[RegisterEntry]:
     """Entries about `topic`, ranked by the one search function restricted to passages holding register entries."""
     restricted = (filters or Filters()).merged(Filters(register=True))
@@ -196,7 +143,7 @@ def register_about(
     for passage_rank, passage in enumerate(answer.passages):
         for entry_id in store.register_ids_in(passage.chunk_id):
             found_in.setdefault(entry_id, passage_rank)
-    entries = read_register(store, as_of, committee=restricted.committee, status=status, ids=list(found_in))
+    entries = read_register(store, as_of, filters, status=status, ids=list(found_in))
     terms = content_terms(topic)
     # Within one passage, the entries that name the topic come before their neighbours ("(i) That … be noted").
     entries.sort(key=lambda entry: (found_in[entry.id], -term_coverage(terms, entry.text)))
@@ -220,14 +167,53 @@ def is_register_question(question: str) -> bool:
     return bool(REGISTER_QUESTION.search(question))
 
 
+@dataclass(frozen=True)
+class RegisterAnswer:
+    """The register's entries for a question about promises and decisions, and the filters they were read with."""
+
+    question: str
+    entries: list[RegisterEntry]
+    filters: Filters
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": bool(self.entries),
+            "register": [entry.to_json() for entry in self.entries],
+        }
+
+
 def answer_from_register(
-    store: Store, embedder: Embedder, question: str, as_of: dt.date, limit: int = 10
-) -> tuple[list[RegisterEntry], Filters]:
+    store: Store,
+    embedder: Embedder,
+    question: str,
+    as_of: dt.date,
+    filters: Filters | None = None,
+    limit: int = REGISTER_ANSWER_LIMIT,
+) -> RegisterAnswer:
     """Register entries for a question: about its topic when it names one, else all of them, overdue ones when it
-    asks what is overdue; filters written in the question apply."""
-    rest, filters = written_filters(question)
-    status = "overdue" if re.search(r"\boverdue\b", rest, re.I) else None
+    asks what is overdue; `filters` and the filters written in the question apply either way."""
+    rest, written = written_filters(question)
+    filters = (filters or Filters()).merged(written)
+    status = "overdue" if OVERDUE.search(rest) else None
     topic = [term for term in content_terms(rest) if term not in REGISTER_WORDS]
     if topic:
-        return register_about(store, embedder, rest, as_of, filters, status, limit), filters
-    return read_register(store, as_of, committee=filters.committee, status=status)[:limit], filters
+        entries = register_about(store, embedder, rest, as_of, filters, status, limit)
+    else:
+        entries = read_register(store, as_of, filters, status)[:limit]
+    return RegisterAnswer(rest, entries, filters)
+
+
+def answer_question(
+    store: Store,
+    embedder: Embedder,
+    question: str,
+    as_of: dt.date,
+    k: int = PASSAGES,
+    filters: Filters | None = None,
+) -> Answer | RegisterAnswer:
+    """The one route of a question, for the terminal and Slack alike: from the register when it asks about
+    promises and decisions ("what was promised about …", "what is overdue?"), else the passages that answer it."""
+    if is_register_question(question):
+        return answer_from_register(store, embedder, question, as_of, filters)
+    return search(store, embedder, question, k=k, filters=filters)

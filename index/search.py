@@ -26,10 +26,14 @@ import numpy as np
 
 from .dates import MONTH_NAMES, MONTHS, find_date
 from .embed import Embedder
-from .store import ChunkFacts, Filters, Store
+from .filters import Filters
+from .store import ChunkFacts, Store
 
 Method = Literal["hybrid", "keyword", "dense"]
+PASSAGES = 5
 CANDIDATES = 200
+CANDIDATES_PER_PASSAGE = 4
+STEM_LETTERS = 5
 KEYWORD_WEIGHT = 0.7
 NEIGHBOUR_WEIGHT = 0.25
 NEIGHBOUR_REACH = 3
@@ -184,8 +188,8 @@ def term_coverage(terms: list[str], text: str) -> float:
     """Share of the question's terms found in a passage, comparing word stems crudely by their first letters."""
     if not terms:
         return 0.0
-    words = {word.lower()[:5] for word in TERM.findall(text)}
-    return sum(term[:5] in words for term in terms) / len(terms)
+    words = {word.lower()[:STEM_LETTERS] for word in TERM.findall(text)}
+    return sum(term[:STEM_LETTERS] in words for term in terms) / len(terms)
 
 
 def mentioned_period(question: str) -> tuple[dt.date, dt.date] | None:
@@ -296,7 +300,7 @@ def search(
     store: Store,
     embedder: Embedder,
     question: str,
-    k: int = 5,
+    k: int = PASSAGES,
     filters: Filters | None = None,
     method: Method = "hybrid",
 ) -> Answer:
@@ -322,7 +326,7 @@ def _retrieve(
     store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method
 ) -> tuple[list[Passage], bool]:
     """The top `k` passages and whether they answer the question."""
-    pool = max(CANDIDATES, 4 * k)
+    pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
     keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
@@ -338,7 +342,7 @@ def _retrieve(
         fused = _rerank(fused, facts, question)
     else:
         fused = dict(dense or keyword)
-        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: 4 * k])
+        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: CANDIDATES_PER_PASSAGE * k])
     ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
     top = _distinct(ranked, facts, k)
 

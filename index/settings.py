@@ -50,3 +50,25 @@ class IsoDate(click.ParamType):
             return dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, for example 2024-03-12.", parameter, context)
+
+
+INDEX_GIVEN = "minutebook.index"
+
+
+def _index_given(context: click.Context, parameter: click.Parameter, value: str | None) -> str:
+    """--index as given here, else as given to the command group (`minutebook --index DIR ask …`), else the
+    default."""
+    if value is not None:
+        context.meta[INDEX_GIVEN] = value
+        return value
+    return context.meta.get(INDEX_GIVEN) or index_dir()
+
+
+index_option = click.option(
+    "--index",
+    "index_path",
+    callback=_index_given,
+    metavar="DIR",
+    show_default="$MINUTEBOOK_INDEX, else ./data",
+    help="Folder that holds the index.",
+)

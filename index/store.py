@@ -1,23 +1,17 @@
-"""The one store: SQLite through sqlite-utils, plus a FAISS file keyed by chunk row id.
+"""The one store of the index: SQLite through sqlite-utils, with the vectors in a FAISS file beside it.
 
-SQLite is the source of truth: each document is written in one transaction, with
-its chunks' embeddings, and bumps a `generation` counter. The FAISS file is named
-after the generation it holds; when the file for the current generation is missing
-(an ingest has just written, or was interrupted before it could write one), the
-previous generation's index is brought up to date from the embeddings in SQLite, or
-a new one built from them, so the two never disagree about which chunks exist.
-Vector search is exact up to 100,000 chunks and an inverted file (IVF) above.
+Every document is written in one transaction with its items, chunks, embeddings and
+register entries; the vector file follows the database (`index.vectors`). Every query
+the index runs is here, so that the schema (`index.migrations`) has one reader.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,121 +19,22 @@ import faiss
 import numpy as np
 import sqlite_utils
 
+from . import follow_up
 from .chunk import Chunk
+from .dates import utc_timestamp
 from .document import Document, Meeting, Reading
-from .migrations import FTS_TOKENIZER, migrate
+from .filters import Filters, like_escape
+from .migrations import FTS_TOKENIZER, REGISTER_STATUS, migrate
 from .promises import Entry
+from .vectors import VectorFile, vector_index_kind
 
 DATABASE_NAME = "minutebook.db"
-APPROXIMATE_ABOVE = 100_000
-IVF_TRAINING_PER_LIST = 64
-IVF_PROBE_SHARE = 1 / 12
+BUSY_TIMEOUT_MS = 5000
 KEYWORD_POSTINGS = 10_000
-
-
-def approximate_above() -> int:
-    """Above this many chunks vector search is approximate: $MINUTEBOOK_APPROXIMATE_ABOVE, else 100,000, where
-    exact search starts to cost more than the rest of a search (docs/performance.md)."""
-    value = os.environ.get("MINUTEBOOK_APPROXIMATE_ABOVE", "")
-    return int(value) if value.isdigit() else APPROXIMATE_ABOVE
-
-
-def ivf_lists(count: int) -> int:
-    """Clusters of the inverted file: the power of two nearest the square root of the number of chunks, and no
-    more than can be trained on at least 39 chunks each (a power of two too, so that small changes in size do
-    not call for a new index)."""
-    nearest = 2 ** round(np.log2(max(count, 1)) / 2)
-    trainable = 2 ** int(np.log2(count // 39)) if count >= 39 else 0
-    return min(nearest, trainable)
-
-
-def ivf_probes(lists: int) -> int:
-    """Clusters compared with each question."""
-    return max(1, round(lists * IVF_PROBE_SHARE))
-
-
-def vector_index_kind(count: int) -> str:
-    """The vector index `count` chunks call for: "exact" up to `approximate_above()` (or when too few to cluster),
-    else "IVF" and its number of clusters. An index is rebuilt when its size calls for another kind."""
-    lists = ivf_lists(count)
-    return "exact" if count <= approximate_above() or lists < 2 else f"IVF{lists}"
 
 
 class StoreError(Exception):
     """A problem with the index a person can fix; the message says how."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Limits a search to a committee (any part of its name or its council's, any case), a date range (both ends
-    included), and a document (any part of its path)."""
-
-    committee: str | None = None
-    after: dt.date | None = None
-    before: dt.date | None = None
-    document: str | None = None
-    register: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.committee or self.after or self.before or self.document or self.register)
-
-    def describe(self) -> str:
-        """The filters as a person would say them: committee “Cabinet” · after 1 January 2019."""
-        parts = []
-        if self.committee:
-            parts.append(f"committee “{self.committee}”")
-        if self.after:
-            parts.append(f"on or after {self.after.day} {self.after:%B %Y}")
-        if self.before:
-            parts.append(f"on or before {self.before.day} {self.before:%B %Y}")
-        if self.document:
-            parts.append(f"document “{self.document}”")
-        return " · ".join(parts)
-
-    def to_record(self) -> dict:
-        return {
-            "committee": self.committee,
-            "after": self.after.isoformat() if self.after else None,
-            "before": self.before.isoformat() if self.before else None,
-            "document": self.document,
-        }
-
-    @classmethod
-    def from_record(cls, record: dict) -> Filters:
-        dates = {key: dt.date.fromisoformat(record[key]) if record.get(key) else None for key in ("after", "before")}
-        return cls(committee=record.get("committee"), document=record.get("document"), **dates)
-
-    def merged(self, other: Filters) -> Filters:
-        """These filters, with any that `other` sets taking their place."""
-        return Filters(
-            committee=other.committee or self.committee,
-            after=other.after or self.after,
-            before=other.before or self.before,
-            document=other.document or self.document,
-            register=other.register or self.register,
-        )
-
-    def sql(self) -> tuple[str, dict[str, str]]:
-        """A WHERE clause over `meetings m`, `documents d` (and `chunks c` for the register), and its parameters."""
-        clauses, params = ["1 = 1"], {}
-        if self.committee:
-            clauses.append("(m.committee LIKE :committee ESCAPE '\\' OR m.council LIKE :committee ESCAPE '\\')")
-            params["committee"] = f"%{_like_escape(self.committee)}%"
-        if self.after:
-            clauses.append("m.date >= :after")
-            params["after"] = self.after.isoformat()
-        if self.before:
-            clauses.append("m.date <= :before")
-            params["before"] = self.before.isoformat()
-        if self.document:
-            clauses.append("d.path LIKE :document ESCAPE '\\'")
-            params["document"] = f"%{_like_escape(self.document)}%"
-        if self.register:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM register r WHERE r.document_id = c.document_id "
-                "AND r.char_start < c.char_end AND r.char_end > c.char_start)"
-            )
-        return " AND ".join(clauses), params
 
 
 class ChunkFacts(NamedTuple):
@@ -168,13 +63,15 @@ FROM chunks c {CHUNK_JOINS}
 
 
 class Store:
+    """The index in one folder: the database, and the vector file that follows it."""
+
     def __init__(self, directory: str | Path, create: bool = False) -> None:
         self.directory = Path(directory)
         path = self.directory / DATABASE_NAME
         if not path.exists() and not create:
             raise StoreError(
                 f"There is no Minutebook index in '{self.directory}': ingest some minutes first "
-                f"(python ingest.py PATH --index {self.directory}) or point --index / MINUTEBOOK_INDEX at one."
+                f"(minutebook ingest PATH --index {self.directory}) or point --index / MINUTEBOOK_INDEX at one."
             )
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -182,11 +79,10 @@ class Store:
             raise StoreError(f"Cannot create the index folder '{self.directory}': {error.strerror}.") from error
         # One connection, shared by the bot's worker threads; callers that share it serialise access.
         self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
-        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.enable_wal()
         migrate(self.db)
-        self._vectors: faiss.Index | None = None
-        self._vectors_generation = -1
+        self._vector_file = VectorFile(self.directory, self.db)
         self._memos: dict[str, dict] = {}
         self._memos_generation = -1
         self._vocabulary_ready = False
@@ -271,7 +167,7 @@ class Store:
         """Write one document with its items, chunks, vectors and register entries in one transaction, replacing
         any earlier version."""
         with self.db.atomic():
-            self._delete_documents([source])
+            committees = self._delete_documents([source])
             generation = self.generation + 1
             meeting_ids = [self._meeting_id(meeting) for meeting in document.meetings]
             document_id = (
@@ -287,7 +183,7 @@ class Store:
                         "fingerprint": fingerprint,
                         "characters": len(document.text),
                         "text": document.text,
-                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "ingested_at": utc_timestamp(),
                         "date_source": document.meeting.date_source,
                         "committee_from_text": int(document.meeting.committee_from_text),
                         "ocr_pages": document.ocr_pages,
@@ -345,12 +241,23 @@ class Store:
                 }
                 for entry in entries
             )
+            follow_up.resolve(self.db, committees | {meeting.committee for meeting in document.meetings})
             self._set("generation", str(generation))
 
-    def _delete_documents(self, sources: Iterable[str]) -> None:
+    def _delete_documents(self, sources: Iterable[str]) -> set[str | None]:
+        """Delete these documents and what hangs on them; returns the committees whose meetings they recorded."""
+        committees: set[str | None] = set()
         for source in sources:
             rows = list(self.db.query("SELECT id FROM documents WHERE source = ?", [source]))
             for row in rows:
+                committees.update(
+                    meeting["committee"]
+                    for meeting in self.db.query(
+                        "SELECT DISTINCT m.committee FROM items i JOIN meetings m ON m.id = i.meeting_id "
+                        "WHERE i.document_id = ?",
+                        [row["id"]],
+                    )
+                )
                 self.db.execute("DELETE FROM register WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM chunks WHERE document_id = ?", [row["id"]])
                 self.db.execute("DELETE FROM items WHERE document_id = ?", [row["id"]])
@@ -359,13 +266,14 @@ class Store:
             "DELETE FROM meetings WHERE id NOT IN (SELECT meeting_id FROM documents WHERE meeting_id IS NOT NULL) "
             "AND id NOT IN (SELECT meeting_id FROM items WHERE meeting_id IS NOT NULL)"
         )
+        return committees
 
     def remove(self, source: str) -> list[str]:
         """Take out the document at `source`, or every document under it when it is a folder; returns their paths."""
         rows = list(
             self.db.query(
                 "SELECT source, path FROM documents WHERE source = :source OR source LIKE :folder ESCAPE '\\'",
-                {"source": source, "folder": _like_escape(source.rstrip(os.sep) + os.sep) + "%"},
+                {"source": source, "folder": like_escape(source.rstrip(os.sep) + os.sep) + "%"},
             )
         )
         self._remove_sources([row["source"] for row in rows])
@@ -380,7 +288,7 @@ class Store:
     def _remove_sources(self, sources: list[str]) -> None:
         if sources:
             with self.db.atomic():
-                self._delete_documents(sources)
+                follow_up.resolve(self.db, self._delete_documents(sources))
                 self._set("generation", str(self.generation + 1))
 
     def documents_from(self, prefix: str) -> list[dict]:
@@ -391,7 +299,7 @@ class Store:
                 "SELECT d.source, m.date, (SELECT COUNT(*) FROM items i WHERE i.document_id = d.id) AS items "
                 "FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id "
                 "WHERE d.source LIKE :prefix ESCAPE '\\' ORDER BY m.date, d.source",
-                {"prefix": _like_escape(prefix) + "%"},
+                {"prefix": like_escape(prefix) + "%"},
             )
         )
 
@@ -404,97 +312,8 @@ class Store:
         return list(self.db.query("SELECT * FROM sources ORDER BY site, committee"))
 
     def vectors(self) -> faiss.Index:
-        """The FAISS index for the current generation, loaded once and reloaded when an ingest has changed it."""
-        generation = self.generation
-        if self._vectors is not None and self._vectors_generation == generation:
-            return self._vectors
-        path = self.directory / f"vectors-{generation}.faiss"
-        index = _read_vectors(path) if path.exists() else None
-        if index is None or _index_kind(index) != vector_index_kind(index.ntotal):
-            if self._vectors is not None:
-                previous, previous_generation = self._vectors, self._vectors_generation
-            else:
-                previous, previous_generation = self._previous_vectors()
-            index = self._updated_vectors(previous, previous_generation)
-            self._write_vectors(index, generation)
-        if isinstance(index, faiss.IndexIVF):
-            index.nprobe = ivf_probes(index.nlist)
-        self._vectors, self._vectors_generation = index, generation
-        return index
-
-    def _previous_vectors(self) -> tuple[faiss.Index | None, int]:
-        """The vector file of the latest earlier generation still there (an ingest replaces it), and its
-        generation."""
-        for path in sorted(self.directory.glob("vectors-*.faiss"), key=_file_generation, reverse=True):
-            index = _read_vectors(path)
-            if index is not None:
-                return index, _file_generation(path)
-        return None, -1
-
-    def _updated_vectors(self, previous: faiss.Index | None, previous_generation: int) -> faiss.Index:
-        """`previous`, the vector index of `previous_generation`, brought in line with the chunks in SQLite by
-        removing the chunks gone or rewritten since and adding the rest, or a new index when there is none or
-        the index's size now calls for another kind."""
-        rows = self.db.execute("SELECT id, generation FROM chunks ORDER BY id").fetchall()
-        ids = np.array([row[0] for row in rows], dtype=np.int64)
-        if previous is None or _index_kind(previous) != vector_index_kind(len(ids)):
-            return self._build_vectors(ids)
-        rewritten = ids[np.array([row[1] > previous_generation for row in rows], dtype=bool)]
-        held = held_ids(previous)
-        stale = np.union1d(np.setdiff1d(held, ids), np.intersect1d(held, rewritten))
-        if len(stale):
-            # An IVF's id table removes from a plain list; a flat index checks each id against a hashed set.
-            selector = faiss.IDSelectorArray if isinstance(previous, faiss.IndexIVF) else faiss.IDSelectorBatch
-            previous.remove_ids(selector(stale))
-        self._add_vectors(previous, np.setdiff1d(ids, np.setdiff1d(held, stale)))
-        return previous
-
-    def _build_vectors(self, ids: np.ndarray) -> faiss.Index:
-        """Exact search up to `approximate_above()` chunks; beyond it an inverted file (IVF), which compares a
-        question with the vectors of the few clusters nearest to it (docs/performance.md)."""
-        dimension = int(self.setting("dimension") or 384)
-        kind = vector_index_kind(len(ids))
-        if kind == "exact":
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-        else:
-            lists = ivf_lists(len(ids))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
-            sample = np.random.default_rng(0).choice(ids, min(len(ids), IVF_TRAINING_PER_LIST * lists), replace=False)
-            faiss.omp_set_num_threads(os.cpu_count() or 1)
-            index.train(self._embeddings(np.sort(sample))[1])
-            index.set_direct_map_type(faiss.DirectMap.Hashtable)
-        self._add_vectors(index, ids)
-        return index
-
-    def _add_vectors(self, index: faiss.Index, ids: np.ndarray) -> None:
-        faiss.omp_set_num_threads(os.cpu_count() or 1)
-        for start in range(0, len(ids), 50_000):
-            found, matrix = self._embeddings(ids[start : start + 50_000])
-            index.add_with_ids(matrix, found)
-
-    def _embeddings(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The stored vectors of these chunks, as (ids, matrix)."""
-        rows = self.db.execute(
-            "SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            [json.dumps(ids.tolist())],
-        ).fetchall()
-        dimension = int(self.setting("dimension") or 384)
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), dimension)
-        return np.array([row[0] for row in rows], dtype=np.int64), matrix
-
-    def _write_vectors(self, index: faiss.Index, generation: int) -> None:
-        """Write atomically (temporary file, then rename) and drop files of older generations."""
-        target = self.directory / f"vectors-{generation}.faiss"
-        partial = target.with_suffix(".faiss.partial")
-        try:
-            faiss.write_index(index, str(partial))
-            os.replace(partial, target)
-        except (OSError, RuntimeError):
-            partial.unlink(missing_ok=True)
-            return
-        for old in self.directory.glob("vectors-*.faiss"):
-            if old != target:
-                old.unlink(missing_ok=True)
+        """The FAISS index of the current generation (see `index.vectors`)."""
+        return self._vector_file.current(self.generation)
 
     def sync_vectors(self) -> None:
         """Bring the FAISS file up to date after a round of writes."""
@@ -599,59 +418,56 @@ class Store:
         ).fetchall()
         return [row[0] for row in rows]
 
+    def register_rows(self, filters: Filters, as_of: dt.date) -> list[dict]:
+        """Register entries of meetings that `filters` allow, oldest meeting first, with their status as of `as_of`,
+        what citing them needs, the later item that followed them up, and whether their text was read by OCR."""
+        where, params = filters.sql()
+        status = REGISTER_STATUS.format(as_of=":as_of")
+        return list(
+            self.db.execute_returning_dicts(
+                f"SELECT r.id, r.kind, r.text, r.owner, r.due_by, r.due_phrase, {status} AS status, m.council, "
+                "m.committee, m.date, i.title AS item, i.number AS item_number, "
+                "d.path AS document, d.url, lm.date AS later_date, li.title AS later_item, ld.path AS later_document, "
+                "ld.url AS later_url, EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1 "
+                "AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr "
+                "FROM register r JOIN documents d ON d.id = r.document_id JOIN items i ON i.id = r.item_id "
+                "LEFT JOIN meetings m ON m.id = r.meeting_id LEFT JOIN items li ON li.id = r.followed_up_item_id "
+                "LEFT JOIN meetings lm ON lm.id = li.meeting_id LEFT JOIN documents ld ON ld.id = li.document_id "
+                f"WHERE {where} ORDER BY m.date, r.id",
+                {**params, "as_of": as_of.isoformat()},
+            )
+        )
+
+    @property
+    def chunk_count(self) -> int:
+        return self.db["chunks"].count
+
+    def document_readings(self) -> list[dict]:
+        """How each document was read: its path, where its date came from, whether its text named the committee,
+        pages read by OCR, and the dates of the meetings its items belong to (comma-separated)."""
+        return list(
+            self.db.query(
+                "SELECT d.path, d.date_source, d.committee_from_text, d.ocr_pages, "
+                "(SELECT group_concat(DISTINCT m.date) FROM items i JOIN meetings m ON m.id = i.meeting_id "
+                "WHERE i.document_id = d.id) AS dates FROM documents d"
+            )
+        )
+
+    def latest_item_titles(self, count: int) -> list[str]:
+        """Titles of the latest meetings' agenda items that are not procedure, newest first."""
+        rows = self.db.execute(
+            "SELECT DISTINCT i.title FROM items i JOIN meetings m ON m.id = i.meeting_id "
+            "WHERE i.title IS NOT NULL AND NOT i.procedural ORDER BY m.date DESC LIMIT ?",
+            [count],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def passages(self, ids: Sequence[int]) -> dict[int, dict]:
         if not ids:
             return {}
         placeholders = ", ".join("?" for _ in ids)
         rows = self.db.execute_returning_dicts(f"{PASSAGE_SELECT} WHERE c.id IN ({placeholders})", list(ids))
         return {row["id"]: row for row in rows}
-
-    def save_answer(
-        self,
-        question: str,
-        filters: Filters,
-        answered: bool,
-        passages: list[dict],
-        user_id: str,
-        channel_id: str | None,
-    ) -> int:
-        """Keep an answer the bot gave, so that it can be shared to the channel and rated later."""
-        return (
-            self.db["answers"]
-            .insert(
-                {
-                    "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "question": question,
-                    "filters": json.dumps(filters.to_record()),
-                    "answered": int(answered),
-                    "passages": json.dumps(passages, ensure_ascii=False),
-                    "user_id": user_id,
-                    "channel_id": channel_id,
-                }
-            )
-            .last_pk
-        )
-
-    def saved_answer(self, answer_id: int) -> dict | None:
-        rows = list(self.db.query("SELECT * FROM answers WHERE id = ?", [answer_id]))
-        if not rows:
-            return None
-        row = rows[0]
-        return {
-            **row,
-            "filters": Filters.from_record(json.loads(row["filters"])),
-            "passages": json.loads(row["passages"]),
-        }
-
-    def save_feedback(self, answer_id: int, user_id: str, helpful: bool) -> None:
-        self.db["feedback"].insert(
-            {
-                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "answer_id": answer_id,
-                "user_id": user_id,
-                "helpful": int(helpful),
-            }
-        )
 
     def status(self) -> dict:
         """What is indexed: committees with their meeting counts and dates, totals, last ingest, and how each
@@ -666,12 +482,15 @@ class Store:
             Reading(
                 row["path"],
                 row["date_source"] or ("not recorded" if row["date"] else None),
-                row["committee_from_text"] is None or bool(row["committee_from_text"]) or bool(row["url"]),
+                # named by the text, by --committee (a committee the text did not give), or by ModernGov
+                row["committee_from_text"] is None
+                or bool(row["committee_from_text"] or row["committee"] or row["url"]),
                 row["ocr_pages"],
                 row["unread_pages"],
             )
             for row in self.db.query(
-                "SELECT d.path, d.url, d.date_source, d.committee_from_text, d.ocr_pages, d.unread_pages, m.date "
+                "SELECT d.path, d.url, d.date_source, d.committee_from_text, d.ocr_pages, d.unread_pages, m.date, "
+                "m.committee "
                 "FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id ORDER BY d.path"
             )
         ]
@@ -694,36 +513,3 @@ class Store:
 def fts_match(terms: Sequence[str], operator: str = "OR") -> str | None:
     """An FTS5 MATCH expression that no user text can break: every term a quoted string, ORed (or ANDed)."""
     return f" {operator} ".join('"' + term.replace('"', '""') + '"' for term in terms) or None
-
-
-def _read_vectors(path: Path) -> faiss.Index | None:
-    try:
-        return faiss.read_index(str(path))
-    except RuntimeError:
-        return None
-
-
-def _file_generation(path: Path) -> int:
-    number = path.name.removeprefix("vectors-").removesuffix(".faiss")
-    return int(number) if number.isdigit() else -1
-
-
-def _index_kind(index: faiss.Index) -> str:
-    return f"IVF{index.nlist}" if isinstance(index, faiss.IndexIVF) else "exact"
-
-
-def held_ids(index: faiss.Index) -> np.ndarray:
-    """The chunk ids a vector index holds, sorted."""
-    if isinstance(index, faiss.IndexIVF):
-        lists = index.invlists
-        held = [
-            faiss.rev_swig_ptr(lists.get_ids(number), lists.list_size(number)).copy()
-            for number in range(index.nlist)
-            if lists.list_size(number)
-        ]
-        return np.sort(np.concatenate(held)) if held else np.zeros(0, dtype=np.int64)
-    return np.sort(faiss.vector_to_array(index.id_map))
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

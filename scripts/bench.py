@@ -18,7 +18,6 @@ the vector index in use is measured against exact search over the same vectors.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import random
 import resource
@@ -35,9 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index.chunk import sentence_spans  # noqa: E402
+from index.dates import utc_timestamp  # noqa: E402
 from index.embed import DEFAULT_MODEL, load_embedder  # noqa: E402
 from index.search import search  # noqa: E402
-from index.store import Store, vector_index_kind  # noqa: E402
+from index.store import Store  # noqa: E402
+from index.vectors import vector_index_kind  # noqa: E402
 
 QMSUM = ROOT.parent / "shared" / "eval" / "qmsum"
 CHUNK_WORDS = 100
@@ -110,7 +111,7 @@ def add_documents(store: Store, count: int, sentences: list[str], vectors: np.nd
     index on a generation, as an ingest does."""
     with store.db.atomic():
         generation = store.generation + 1
-        written_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        written_at = utc_timestamp()
         for number, (texts, matrix) in enumerate(synthetic_chunks(sentences, vectors, count, seed)):
             document = store.db["documents"].insert(
                 {"path": f"{name}/{number}.txt", "source": f"{name}-{number}", "ingested_at": written_at}

@@ -1,20 +1,50 @@
-"""Shared fixtures: the real seed minutes, the bundled sample minutes, one model and one sample index per run."""
+"""Shared fixtures and constants: the real seed minutes, the bundled sample minutes, one model and one sample index
+per run, and the `slow` marker on every test that needs the model."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
+REAL_MINUTES = SHARED / "eval" / "real-minutes"
+SOULDERN = REAL_MINUTES / "souldern"
+
+# The real seed minutes: one meeting of this committee, given its committee and date when ingested.
 SEED = SHARED / "seeds" / "000_2c1def205c3c807f.txt"
+CYP = "Children and Young People's Overview and Scrutiny Committee"
+SEED_DATE = dt.date(2019, 11, 4)
+SEED_ITEM = "Signs of Safety Implementation"
+
+# The bundled sample minutes, and the agenda items of one CYP meeting that carry no committee or date of their own.
 EXAMPLES = ROOT / "examples" / "minutes"
 AGENDA_ITEMS = ROOT / "examples" / "agenda-items" / "cyp-scrutiny-2023-10-10"
-CYP = "Children and Young People's Overview and Scrutiny Committee"
+AGENDA_ITEMS_DATE = dt.date(2023, 10, 10)
+ENVIRONMENT_COMMITTEE = "Environment and Transport Committee"
+
+# The day the tests take as today, for due dates, overdue promises and "how long ago".
+TODAY = dt.date(2026, 11, 29)
+
+# A test that asks for one of these loads the embedding model; it is marked slow (pytest -m "not slow" skips them).
+MODEL_FIXTURES = {"embedder", "sample_index", "full_index"}
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def environment_without_settings() -> dict[str, str]:
+    """This process's environment without the SLACK_* and MINUTEBOOK_* settings, for running the real commands."""
+    return {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
 
 
 @pytest.fixture(scope="session")
@@ -34,8 +64,6 @@ def embedder():
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, embedder) -> Path:
     """The bundled sample minutes ingested once, through the same pipeline as `python ingest.py`."""
-    import datetime as dt
-
     from index.embed import DEFAULT_MODEL
     from index.pipeline import ingest
     from index.store import Store
@@ -43,18 +71,14 @@ def sample_index(tmp_path_factory, embedder) -> Path:
     directory = tmp_path_factory.mktemp("sample-index")
     store = Store(directory, create=True)
     report = ingest([str(EXAMPLES)], store, DEFAULT_MODEL)
-    items = ingest([str(AGENDA_ITEMS)], store, DEFAULT_MODEL, committee=CYP, date=dt.date(2023, 10, 10))
+    items = ingest([str(AGENDA_ITEMS)], store, DEFAULT_MODEL, committee=CYP, date=AGENDA_ITEMS_DATE)
     assert not report.failed and not items.failed, report.failed + items.failed
     return directory
-
-
-SEED_COMMITTEE = "Children and Young People's Overview and Scrutiny Committee"
 
 
 @pytest.fixture(scope="session")
 def full_index(sample_index, tmp_path_factory) -> Path:
     """The sample minutes, plus the real seed minutes when ../shared is there."""
-    import datetime as dt
     import shutil
 
     from index.embed import DEFAULT_MODEL
@@ -64,5 +88,5 @@ def full_index(sample_index, tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("full-index")
     shutil.copytree(sample_index, directory, dirs_exist_ok=True)
     if SEED.exists():
-        ingest([str(SEED)], Store(directory), DEFAULT_MODEL, committee=SEED_COMMITTEE, date=dt.date(2019, 11, 4))
+        ingest([str(SEED)], Store(directory), DEFAULT_MODEL, committee=CYP, date=SEED_DATE)
     return directory

@@ -9,9 +9,10 @@ are bold runs in the Normal style, as most clerks make them.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"
+from tests.conftest import DATA
+
+LAYOUTS = DATA / "layouts"
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0
 MARGIN = 72.0
 BODY = ("Helvetica", 11.0, 14.0)

@@ -1,19 +1,29 @@
 """The real commands, run as a person runs them: ingest.py and python -m bot."""
 
 import json
-import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import AGENDA_ITEMS, CYP, EXAMPLES, ROOT
+from tests.conftest import (
+    AGENDA_ITEMS,
+    AGENDA_ITEMS_DATE,
+    CYP,
+    EXAMPLES,
+    ROOT,
+    SEED_DATE,
+    SEED_ITEM,
+    TODAY,
+    environment_without_settings,
+)
 
-SEED_COMMITTEE = "Children and Young People's Overview and Scrutiny Committee"
+pytestmark = pytest.mark.slow  # every test here runs ingest.py or python -m bot, which load the model
 
 
 def run(*args, stdin=None, env=None):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    environment = environment_without_settings()
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300
@@ -28,7 +38,7 @@ def no_traceback(result):
 def seed_index(tmp_path_factory, seed_path):
     index = tmp_path_factory.mktemp("seed")
     result = run(
-        "ingest.py", str(seed_path), "--index", str(index), "--committee", SEED_COMMITTEE, "--date", "2019-11-04"
+        "ingest.py", str(seed_path), "--index", str(index), "--committee", CYP, "--date", SEED_DATE.isoformat()
     )
     assert result.returncode == 0, result.stderr
     assert "1 added, 0 unchanged, 0 replaced, 0 failed" in result.stdout
@@ -60,8 +70,8 @@ def test_seed_questions_through_json_lines(seed_index, seed_path):
         assert first["ocr"] is False
         assert fact in first["text"], (line["question"], first["text"][:200])
         assert first["text"] in source
-        assert first["item"] == "Signs of Safety Implementation"
-        assert (first["committee"], first["date"], first["document"]) == (SEED_COMMITTEE, "2019-11-04", str(seed_path))
+        assert first["item"] == SEED_ITEM
+        assert (first["committee"], first["date"], first["document"]) == (CYP, SEED_DATE.isoformat(), str(seed_path))
         assert line["answered"] is True
 
 
@@ -69,7 +79,7 @@ def test_human_output_quotes_then_cites(seed_index):
     result = run("-m", "bot", "ask", "What did the committee resolve?", "-k", "2", "--index", str(seed_index))
     assert result.returncode == 0, result.stderr
     assert "│ That the report and presentation be noted and an update to be provided in 12 months." in result.stdout
-    assert f"— {SEED_COMMITTEE} · 4 November 2019 · Signs of Safety Implementation · " in result.stdout
+    assert f"— {CYP} · 4 November 2019 · {SEED_ITEM} · " in result.stdout
 
 
 def test_unanswerable_question_says_so(seed_index):
@@ -220,7 +230,16 @@ def samples_index(tmp_path_factory):
     result = run("ingest.py", str(EXAMPLES), "--index", str(index))
     assert result.returncode == 0, result.stderr
     assert "7 added, 0 unchanged, 0 replaced, 0 failed" in result.stdout
-    result = run("ingest.py", str(AGENDA_ITEMS), "--index", str(index), "--committee", CYP, "--date", "2023-10-10")
+    result = run(
+        "ingest.py",
+        str(AGENDA_ITEMS),
+        "--index",
+        str(index),
+        "--committee",
+        CYP,
+        "--date",
+        AGENDA_ITEMS_DATE.isoformat(),
+    )
     assert result.returncode == 0, result.stderr
     return index
 
@@ -238,7 +257,16 @@ def test_sample_minutes_answer_direct_questions_first(samples_index):
 
 def test_promises_register_from_the_command_line(samples_index, tmp_path):
     listed = run(
-        "-m", "bot", "promises", "--index", str(samples_index), "--status", "overdue", "--as-of", "2026-11-29", "--json"
+        "-m",
+        "bot",
+        "promises",
+        "--index",
+        str(samples_index),
+        "--status",
+        "overdue",
+        "--as-of",
+        TODAY.isoformat(),
+        "--json",
     )
     assert listed.returncode == 0, listed.stderr
     entries = json.loads(listed.stdout)
@@ -267,3 +295,33 @@ def test_promises_register_from_the_command_line(samples_index, tmp_path):
     assert sheet.read_text(encoding="utf-8").startswith(
         "status,kind,due,due_phrase,owner,council,committee,date,item,text"
     )
+
+
+def test_ask_answers_questions_about_promises_from_the_register_as_slack_does(samples_index):
+    asked = run("-m", "bot", "--index", str(samples_index), "ask", "--json", "what is overdue? before:2024-12-31")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["answered"] and answer["register"]
+    assert all(entry["status"] == "overdue" and entry["date"] <= "2024-12-31" for entry in answer["register"])
+    shown = run("-m", "bot", "ask", "what was promised about Moorbus usage?", "--index", str(samples_index))
+    assert shown.returncode == 0, shown.stderr
+    assert "Decisions and commitments" in shown.stdout
+    assert "Followed up: 12 March 2024 · Youth Service Funding – Update" in shown.stdout
+
+
+def test_the_minutebook_command_takes_index_before_or_after_its_subcommand(samples_index, tmp_path):
+    minutebook = str(Path(sys.executable).with_name("minutebook"))
+    environment = environment_without_settings()
+    version = subprocess.run([minutebook, "--version"], capture_output=True, text=True, env=environment)
+    assert version.returncode == 0 and version.stdout.startswith("minutebook, version ")
+    before = subprocess.run(
+        [minutebook, "--index", str(samples_index), "status"], capture_output=True, text=True, env=environment
+    )
+    after = subprocess.run(
+        [minutebook, "status", "--index", str(samples_index)], capture_output=True, text=True, env=environment
+    )
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert before.stdout == after.stdout and "Children and Young People" in before.stdout
+    ingest = run("-m", "bot", "--index", str(tmp_path / "new"), "ingest", str(EXAMPLES / "environment"))
+    assert ingest.returncode == 0, ingest.stderr
+    assert f"Index: {tmp_path / 'new'}" in ingest.stdout

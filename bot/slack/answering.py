@@ -9,12 +9,15 @@ import threading
 from dataclasses import dataclass
 
 from index.embed import Embedder
-from index.register import RegisterEntry, answer_from_register
-from index.search import Answer, Passage, search
+from index.register import RegisterAnswer, answer_from_register, answer_question
+from index.search import PASSAGES, Answer, Passage
 from index.store import Store
+
+from ..answer_log import AnswerLog
 
 MENTION = re.compile(r"<[@#!][^>]*>")
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
+EXAMPLE_QUESTIONS = 4
 
 
 def question_from_slack(text: str) -> str:
@@ -27,43 +30,43 @@ def question_from_slack(text: str) -> str:
 @dataclass(frozen=True)
 class SavedAnswer:
     id: int
-    answer: Answer
+    answer: Answer | RegisterAnswer
 
 
 class Answerer:
     """Search and storage for every listener; one lock, since the store and model are shared by worker threads."""
 
-    def __init__(self, store: Store, embedder: Embedder, k: int = 5) -> None:
+    def __init__(self, store: Store, embedder: Embedder, k: int = PASSAGES) -> None:
         self.store = store
         self.embedder = embedder
         self.k = k
+        self.log = AnswerLog(store.db)
         self.lock = threading.Lock()
 
     def ask(self, question: str, user_id: str, channel_id: str | None) -> SavedAnswer:
+        """Answer a question as the terminal does (from the register when it asks about promises), and remember
+        the answer so that it can be shared and rated."""
         with self.lock:
-            answer = search(self.store, self.embedder, question, k=self.k)
-            answer_id = self.store.save_answer(
-                answer.question,
-                answer.filters,
-                answer.answered,
-                [passage.to_record() for passage in answer.passages],
-                user_id,
-                channel_id,
+            return self._kept(
+                answer_question(self.store, self.embedder, question, today(), k=self.k), user_id, channel_id
             )
-        return SavedAnswer(answer_id, answer)
 
-    def ask_register(self, question: str, user_id: str, channel_id: str | None) -> tuple[int, list[RegisterEntry]]:
-        """Promises and decisions for a question about them, remembered like any answer so that it can be rated."""
+    def ask_register(self, topic: str, user_id: str, channel_id: str | None) -> SavedAnswer:
+        """The register's entries about `topic` (all of them when it is empty), remembered like any answer."""
         with self.lock:
-            entries, filters = answer_from_register(self.store, self.embedder, question, today())
-            answer_id = self.store.save_answer(
-                question, filters, bool(entries), [entry.to_json() for entry in entries], user_id, channel_id
-            )
-        return answer_id, entries
+            return self._kept(answer_from_register(self.store, self.embedder, topic, today()), user_id, channel_id)
+
+    def _kept(self, answer: Answer | RegisterAnswer, user_id: str, channel_id: str | None) -> SavedAnswer:
+        if isinstance(answer, RegisterAnswer):
+            records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
+        else:
+            records, answered = [passage.to_record() for passage in answer.passages], answer.answered
+        answer_id = self.log.save(answer.question, answer.filters, answered, records, user_id, channel_id)
+        return SavedAnswer(answer_id, answer)
 
     def saved(self, answer_id: int) -> SavedAnswer | None:
         with self.lock:
-            row = self.store.saved_answer(answer_id)
+            row = self.log.saved(answer_id)
         if row is None:
             return None
         answer = Answer(
@@ -76,28 +79,21 @@ class Answerer:
 
     def record_feedback(self, answer_id: int, user_id: str, helpful: bool) -> bool:
         with self.lock:
-            if self.store.saved_answer(answer_id) is None:
+            if self.log.saved(answer_id) is None:
                 return False
-            self.store.save_feedback(answer_id, user_id, helpful)
+            self.log.rate(answer_id, user_id, helpful)
         return True
 
     def status(self) -> dict:
         with self.lock:
             return self.store.status()
 
-    def example_questions(self, count: int = 4) -> list[str]:
+    def example_questions(self, count: int = EXAMPLE_QUESTIONS) -> list[str]:
         """Questions built from the agenda items of the latest meetings, so that the examples match what is indexed."""
         with self.lock:
-            rows = list(
-                self.store.db.query(
-                    "SELECT DISTINCT i.title FROM items i JOIN meetings m ON m.id = i.meeting_id "
-                    "WHERE i.title IS NOT NULL AND i.title NOT LIKE '%apolog%' AND i.title NOT LIKE '%declaration%' "
-                    "AND i.title NOT LIKE 'minutes%' AND i.title NOT LIKE '%date of%' ORDER BY m.date DESC LIMIT ?",
-                    [count],
-                )
-            )
+            titles = self.store.latest_item_titles(count)
         templates = ["What did we decide about {}?", "What was said about {}?", "Which updates were promised on {}?"]
-        return [templates[index % len(templates)].format(row["title"]) for index, row in enumerate(rows)]
+        return [templates[index % len(templates)].format(title) for index, title in enumerate(titles)]
 
 
 def today() -> dt.date:

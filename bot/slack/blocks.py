@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from itertools import groupby
 from pathlib import PurePath
 
-from index.register import RegisterEntry
+from index.chunk import sentence_spans
+from index.document import item_label
+from index.register import RegisterAnswer, RegisterEntry
 from index.search import Answer, Passage
 
-from ..render import OCR_NOTE, count, format_date, item_label, meeting_body
+from ..render import OCR_NOTE, count, format_date, meeting_body, paragraphs, span, utc_time
+from .answering import SavedAnswer
 
 TEXT_LIMIT = 3000
 QUOTE_LIMIT = 2800
 BLOCK_LIMIT = 50
-PARAGRAPH_BREAK = re.compile(r"\n[\s\u00a0]*\n")
-SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s")
+REGISTER_SHOWN = 12
 
 
 def escape(text: str) -> str:
@@ -30,17 +31,15 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     window = text[: limit - 1]
-    sentences = [match.end() for match in SENTENCE_END.finditer(window)]
-    if sentences and sentences[-1] > limit // 2:
-        return window[: sentences[-1]].rstrip() + " …"
+    sentence_ends = [end for _, end in sentence_spans(window, 0, len(window))[:-1]]
+    if sentence_ends and sentence_ends[-1] > limit // 2:
+        return window[: sentence_ends[-1]].rstrip() + " …"
     return window[: window.rstrip().rfind(" ")].rstrip(" ,;:") + " …"
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """The passage as a Slack quote: its own words, paragraphs kept, whitespace tidied."""
-    paragraphs = [" ".join(part.split()) for part in PARAGRAPH_BREAK.split(text)]
-    joined = "\n".join(paragraph for paragraph in paragraphs if paragraph)
-    shown = shorten(joined, limit)
+    shown = shorten("\n".join(paragraphs(text)), limit)
     return "\n".join(f"> {escape(line)}" for line in shown.split("\n"))
 
 
@@ -144,8 +143,7 @@ def answer_message(
     if not answer.passages:
         blocks.append(section(f"Nothing in the minutes matched “{question}”."))
     elif answer.answered:
-        count = len(answer.passages)
-        blocks.append(section(f"*{count} passage{'s' * (count != 1)} from the minutes* for “{question}”"))
+        blocks.append(section(f"*{count(len(answer.passages), 'passage')} from the minutes* for “{question}”"))
     else:
         blocks.append(section(f"I couldn't find anything in the minutes that answers “{question}”."))
     if answer.filters:
@@ -187,19 +185,15 @@ def status_text(status: dict) -> str:
     if not status["documents"]:
         return "Nothing is indexed yet: ask whoever runs Minutebook to ingest the minutes."
     lines = [
-        f"*What is indexed*: {status['meetings']} meetings from {status['documents']} documents, "
-        f"{format_date(_date(status['first'])) or '—'} to {format_date(_date(status['last'])) or '—'}; "
-        f"last ingest {status['last_ingest'].replace('T', ' ').removesuffix('+00:00')} UTC."
+        f"*What is indexed*: {count(status['meetings'], 'meeting')} from {count(status['documents'], 'document')}, "
+        f"{span(status['first'], status['last'])}; last ingest {utc_time(status['last_ingest'])}."
     ]
     for committee in status["committees"]:
         name = escape(meeting_body(committee["committee"], committee["council"]) or "(committee not stated)")
-        span = f"{format_date(_date(committee['first']))} – {format_date(_date(committee['last']))}"
-        lines.append(f"• {name}: {count(committee['meetings'], 'meeting')}, {span}")
+        lines.append(
+            f"• {name}: {count(committee['meetings'], 'meeting')}, {span(committee['first'], committee['last'])}"
+        )
     return "\n".join(lines)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def help_message() -> dict:
@@ -230,14 +224,22 @@ def plain_message(text: str) -> dict:
     return {"text": text, "blocks": [section(escape(text))]}
 
 
-def register_message(question: str, entries: list[RegisterEntry], answer_id: int, today: dt.date) -> dict:
+def saved_answer_message(saved: SavedAnswer, today: dt.date, shareable: bool = False) -> dict:
+    """The message for an answer the bot has kept: passages of the minutes, or entries of the register."""
+    if isinstance(saved.answer, RegisterAnswer):
+        return register_message(saved.answer, saved.id, today)
+    return answer_message(saved.answer, saved.id, today, shareable=shareable)
+
+
+def register_message(answer: RegisterAnswer, answer_id: int, today: dt.date) -> dict:
     """Entries of the register laid out like answers: the quote, its citation, and its due date and status."""
-    count = len(entries)
+    entries, question = answer.entries, escape(answer.question)
+    filters = [context(f"Filters: {escape(answer.filters.describe())}")] if answer.filters else []
     if not entries:
-        blocks = [section(f"Nothing in the register of decisions and commitments matches “{escape(question)}”.")]
+        blocks = [section(f"Nothing in the register of decisions and commitments matches “{question}”."), *filters]
         return {"text": "Nothing in the register matches.", "blocks": blocks}
-    blocks = [section(f"*{count} entr{'ies' if count != 1 else 'y'} from the register* for “{escape(question)}”")]
-    for entry in entries[:12]:
+    blocks = [section(f"*{count(len(entries), 'entry', 'entries')} from the register* for “{question}”"), *filters]
+    for entry in entries[:REGISTER_SHOWN]:
         blocks.append(section(quote(entry.text, QUOTE_LIMIT)))
         status = entry.status.capitalize()
         due = (

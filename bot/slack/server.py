@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 EVENTS_PATH = "/slack/events"
+WORKER_THREADS = 8
 TOKEN = re.compile(r"xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
 
@@ -41,7 +42,7 @@ def serve_http(app: App, host: str, port: int) -> None:
         return handler(environ, start_response)
 
     logging.getLogger(__name__).info("Minutebook is listening on http://%s:%d%s", host, port, EVENTS_PATH)
-    waitress.serve(application, host=host, port=port, threads=8, ident="minutebook")
+    waitress.serve(application, host=host, port=port, threads=WORKER_THREADS, ident="minutebook")
 
 
 def serve_socket_mode(app: App, app_token: str) -> None:

@@ -34,10 +34,6 @@ FORMATS: dict[str, tuple[str, Extractor]] = {
 }
 
 
-def supported(path: Path) -> bool:
-    return path.suffix.lower() in FORMATS
-
-
 def parse_bytes(
     data: bytes,
     path: str,

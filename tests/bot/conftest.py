@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -19,11 +18,17 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.bot.standin import TEAM_ID, SlackStandIn
-from tests.conftest import ROOT
+from tests.conftest import ROOT, environment_without_settings
 
 BOT_TOKEN = "xoxb-1111-2222-minutebooktesttoken"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+CHANNEL_ID = "C0COMMITTEE"
+CLERK = "U0CLERK"
 EVENT_IDS = itertools.count(1)
+
+
+def new_event_id() -> str:
+    return f"Ev{next(EVENT_IDS):08d}"
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +50,7 @@ class Bot:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         self.log_path = log
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+        env = environment_without_settings()
         env.update(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -107,19 +112,19 @@ class Bot:
             "api_app_id": "A0MINUTEBOOK",
             "event": event,
             "type": "event_callback",
-            "event_id": event_id or f"Ev{next(EVENT_IDS):08d}",
+            "event_id": event_id or new_event_id(),
             "event_time": int(time.time()),
         }
         return self.post(json.dumps(payload), "application/json", **kwargs)
 
-    def command(self, text: str, response_url: str, channel_id: str = "C0COMMITTEE", **kwargs) -> tuple[int, str]:
+    def command(self, text: str, response_url: str, channel_id: str = CHANNEL_ID, **kwargs) -> tuple[int, str]:
         form = {
             "token": "legacy",
             "team_id": TEAM_ID,
             "team_domain": "minutes",
             "channel_id": channel_id,
             "channel_name": "cyp-scrutiny",
-            "user_id": "U0CLERK",
+            "user_id": CLERK,
             "user_name": "clerk",
             "command": "/minutes",
             "text": text,
@@ -129,11 +134,11 @@ class Bot:
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
-    def click(self, action_id: str, value: str, response_url: str, channel_id: str = "C0COMMITTEE") -> tuple[int, str]:
+    def click(self, action_id: str, value: str, response_url: str, channel_id: str = CHANNEL_ID) -> tuple[int, str]:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID, "domain": "minutes"},
-            "user": {"id": "U0CLERK", "username": "clerk", "team_id": TEAM_ID},
+            "user": {"id": CLERK, "username": "clerk", "team_id": TEAM_ID},
             "api_app_id": "A0MINUTEBOOK",
             "token": "legacy",
             "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel_id},

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 TEAM_ID = "T0MINUTES"
 BOT_USER_ID = "U0MINUTEBOOK"
+HOLD_AT_MOST = 120.0  # seconds a held call waits, should a test never let it through
 
 
 @dataclass
@@ -20,12 +23,23 @@ class Call:
     authorization: str | None
 
 
+@dataclass
+class Hold:
+    method: str
+    where: Callable[[dict], bool]
+    released: threading.Event
+
+
 class SlackStandIn:
-    """Answers `auth.test`, `chat.*`, `reactions.*`, `views.publish` like Slack does, and POSTs to response URLs."""
+    """Answers `auth.test`, `chat.*`, `reactions.*`, `views.publish` like Slack does, and POSTs to response URLs.
+
+    Every call is recorded when it is answered; `wait_for` waits for one to arrive, and `holding` keeps some calls
+    unanswered (and unrecorded) until a test lets them through, as a Slack that is slow to take them would."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self.lock = threading.Lock()
+        self.holds: list[Hold] = []
+        self.arrived = threading.Condition()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,8 +54,10 @@ class SlackStandIn:
                         if isinstance(params.get(key), str):
                             params[key] = json.loads(params[key])
                 method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else self.path
-                with stand_in.lock:
+                stand_in.wait_while_held(method, params)
+                with stand_in.arrived:
                     stand_in.calls.append(Call(method, params, self.headers.get("Authorization")))
+                    stand_in.arrived.notify_all()
                 body = json.dumps(stand_in.reply(method, params)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -84,18 +100,41 @@ class SlackStandIn:
         return {"ok": False, "error": "unknown_method"}
 
     def of(self, method: str) -> list[Call]:
-        with self.lock:
+        with self.arrived:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, where=lambda params: True, timeout: float = 60.0) -> Call:
-        """The first call of `method` whose params satisfy `where`, waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for call in self.of(method):
-                if where(call.params):
-                    return call
-            time.sleep(0.05)
-        raise AssertionError(f"no {method} call matched within {timeout} s; calls: {[c.method for c in self.calls]}")
+    def wait_for(self, method: str, where: Callable[[dict], bool] = lambda params: True, timeout: float = 60.0) -> Call:
+        """The first call of `method` whose params satisfy `where`, waiting (woken by each call) for it to arrive."""
+
+        def first() -> Call | None:
+            return next((call for call in self.calls if call.method == method and where(call.params)), None)
+
+        with self.arrived:
+            found = self.arrived.wait_for(first, timeout)
+            if found:
+                return found
+            methods = [call.method for call in self.calls]
+        raise AssertionError(f"no {method} call matched within {timeout} s; calls: {methods}")
+
+    @contextlib.contextmanager
+    def holding(self, method: str, where: Callable[[dict], bool] = lambda params: True) -> Iterator[None]:
+        """While the block runs, calls of `method` whose params satisfy `where` get no answer and are not recorded;
+        when it ends they are let through."""
+        hold = Hold(method, where, threading.Event())
+        with self.arrived:
+            self.holds.append(hold)
+        try:
+            yield
+        finally:
+            with self.arrived:
+                self.holds.remove(hold)
+            hold.released.set()
+
+    def wait_while_held(self, method: str, params: dict) -> None:
+        with self.arrived:
+            held = [hold for hold in self.holds if hold.method == method and hold.where(params)]
+        for hold in held:
+            hold.released.wait(HOLD_AT_MOST)
 
     def close(self) -> None:
         self.server.shutdown()

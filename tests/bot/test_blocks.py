@@ -3,10 +3,9 @@
 import datetime as dt
 
 from bot.slack.blocks import TEXT_LIMIT, answer_message, how_long_ago, shorten
+from index.filters import Filters
 from index.search import Answer, Passage
-from index.store import Filters
-
-TODAY = dt.date(2026, 11, 29)
+from tests.conftest import TODAY
 
 
 def passage(text: str, item: str = "Flood Defences", date=dt.date(2024, 6, 11), rank: int = 0, **fields) -> Passage:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.bot.conftest import BOT_TOKEN, Bot
-from tests.bot.standin import BOT_USER_ID
-from tests.conftest import SEED, SEED_COMMITTEE
+from tests.bot.conftest import BOT_TOKEN, CHANNEL_ID, CLERK, SIGNING_SECRET, Bot, new_event_id
+from tests.bot.standin import BOT_USER_ID, TEAM_ID, SlackStandIn
+from tests.conftest import CYP, ENVIRONMENT_COMMITTEE, ROOT, SEED, SEED_ITEM, environment_without_settings
 
 
 def message_text(params: dict) -> str:
@@ -26,7 +30,7 @@ def ts() -> str:
     return f"{time.time():.6f}"
 
 
-def mention(text: str, channel: str = "C0COMMITTEE", thread_ts: str | None = None) -> dict:
+def mention(text: str, channel: str = CHANNEL_ID, thread_ts: str | None = None) -> dict:
     event = {
         "type": "app_mention",
         "user": "U0COUNCILLOR",
@@ -40,22 +44,31 @@ def mention(text: str, channel: str = "C0COMMITTEE", thread_ts: str | None = Non
     return event
 
 
+def in_thread(thread_ts: str):
+    return lambda params: params.get("thread_ts") == thread_ts
+
+
 def posts_in_thread(stand_in, thread_ts: str) -> list:
-    return [call for call in stand_in.of("chat.postMessage") if call.params.get("thread_ts") == thread_ts]
+    return [call for call in stand_in.of("chat.postMessage") if in_thread(thread_ts)(call.params)]
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside this checkout")
 def test_mention_about_the_seed_is_answered_once_in_its_thread(bot, stand_in):
     event = mention("how many practitioners will the new 5-day Signs of Safety course train?")
-    status, _ = bot.event(event)
-    assert status == 200
-    assert not posts_in_thread(stand_in, event["ts"]), "Slack's request must be acknowledged before the answer"
-    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    # Slack takes no answer in the thread until the request is acknowledged: a bot that acknowledged only after
+    # posting its answer would wait on Slack, and Slack on it, until the request timed out.
+    with stand_in.holding("chat.postMessage", in_thread(event["ts"])):
+        try:
+            status, _ = bot.event(event)
+        except TimeoutError:
+            pytest.fail("Slack's request must be acknowledged before the answer is posted, not after")
+        assert status == 200
+    reply = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     shown = words(message_text(reply.params))
-    assert reply.params["channel"] == "C0COMMITTEE"
+    assert reply.params["channel"] == CHANNEL_ID
     assert "another 5-day training course had been commissioned to deliver training to 60 practitioners" in shown
-    assert SEED_COMMITTEE.replace("'", "'") in shown.replace("\\u2019", "'")
-    assert "4 November 2019" in shown and "Signs of Safety Implementation" in shown
+    assert CYP.replace("'", "'") in shown.replace("\\u2019", "'")
+    assert "4 November 2019" in shown and SEED_ITEM in shown
     assert reply.authorization == f"Bearer {BOT_TOKEN}"
     assert BOT_TOKEN not in json.dumps(reply.params)
     reactions = stand_in.of("reactions.add")
@@ -65,7 +78,7 @@ def test_mention_about_the_seed_is_answered_once_in_its_thread(bot, stand_in):
 def test_retries_and_repeated_events_are_answered_once(bot, stand_in):
     event = mention("what did we decide about the Route 47 bus consultation?")
     assert bot.event(event, event_id="EvRETRIED01")[0] == 200
-    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     assert (
         bot.event(
             event, event_id="EvRETRIED01", headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
@@ -75,7 +88,7 @@ def test_retries_and_repeated_events_are_answered_once(bot, stand_in):
     assert bot.event(event, event_id="EvRETRIED01")[0] == 200
     later = mention("how much does a Moorlink journey cost per passenger?")
     bot.event(later)
-    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == later["ts"])
+    stand_in.wait_for("chat.postMessage", in_thread(later["ts"]))
     assert len(posts_in_thread(stand_in, event["ts"])) == 1
 
 
@@ -85,7 +98,8 @@ def test_retries_and_repeated_events_are_answered_once(bot, stand_in):
 )
 def test_badly_signed_requests_are_refused(bot, stand_in, how):
     event = mention("what did we decide about flood defences?")
-    body = json.dumps({"type": "event_callback", "team_id": "T0MINUTES", "event_id": "EvBAD", "event": event})
+    event_id = new_event_id()
+    body = json.dumps({"type": "event_callback", "team_id": TEAM_ID, "event_id": event_id, "event": event})
     if how == "wrong signature":
         status, _ = bot.post(body, "application/json", signature="v0=" + "0" * 64)
     elif how == "no signature":
@@ -93,22 +107,25 @@ def test_badly_signed_requests_are_refused(bot, stand_in, how):
     elif how == "five minutes old":
         status, _ = bot.post(body, "application/json", timestamp=int(time.time()) - 301)
     else:
-        import hashlib
-        import hmac
-
         stamp = int(time.time())
         forged = hmac.new(b"another-secret-entirely", f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
         status, _ = bot.post(body, "application/json", timestamp=stamp, signature=f"v0={forged}")
     assert status == 401
-    time.sleep(0.5)
+    # A delivery signed as Slack signs, with the refused request's event id and a message of its own: the bot takes
+    # up each event id once, so it answers this one only if the refused request was never taken up, and then never
+    # answers the refused one. This answer arriving is the sign that the bot is done with both.
+    signed = mention("what did we decide about flood defences?")
+    assert bot.event(signed, event_id=event_id)[0] == 200
+    stand_in.wait_for("chat.postMessage", in_thread(signed["ts"]))
     assert not posts_in_thread(stand_in, event["ts"])
+    assert not [call for call in stand_in.of("reactions.add") if call.params.get("timestamp") == event["ts"]]
 
 
 def test_follow_up_in_a_thread_is_answered_in_that_thread(bot, stand_in):
     parent = ts()
     event = mention("and how many households stopped fostering in 2022?", thread_ts=parent)
     bot.event(event)
-    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == parent)
+    reply = stand_in.wait_for("chat.postMessage", in_thread(parent))
     assert "Foster Carer Recruitment" in message_text(reply.params)
 
 
@@ -131,7 +148,7 @@ def test_direct_message_is_answered_in_the_dm(bot, stand_in):
 def test_filters_written_in_the_question_are_applied_and_shown(bot, stand_in):
     event = mention('committee:"Environment" after:2024-01-01 what was said about flood defences?')
     bot.event(event)
-    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    reply = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     shown = message_text(reply.params)
     assert "Filters: committee “Environment” · on or after 1 January 2024" in shown
     citations = [
@@ -141,7 +158,7 @@ def test_filters_written_in_the_question_are_applied_and_shown(bot, stand_in):
         for element in block["elements"]
         if "·" in element["text"] and not element["text"].startswith("Filters")
     ]
-    assert citations and all("Environment and Transport Committee" in text for text in citations)
+    assert citations and all(ENVIRONMENT_COMMITTEE in text for text in citations)
     assert all("2023" not in text.split("·")[1] for text in citations)
 
 
@@ -157,7 +174,7 @@ def test_slash_command_answers_privately_and_shares_on_request(bot, stand_in):
 
     assert bot.click("share_answer", buttons["share_answer"], stand_in.response_url("shared"))[0] == 200
     shared = stand_in.wait_for("chat.postMessage", lambda params: "shared an answer" in message_text(params))
-    assert shared.params["channel"] == "C0COMMITTEE"
+    assert shared.params["channel"] == CHANNEL_ID
     assert "Option C be adopted as an 18-month trial" in words(message_text(shared.params))
     assert "Shared in the channel" in stand_in.wait_for("/response/shared").params["text"]
 
@@ -175,7 +192,7 @@ def test_feedback_is_stored_with_the_question_and_passages(bot, bot_index, stand
             "WHERE a.id = ?",
             [int(answer_id)],
         ).fetchone()
-    assert row[:3] == ("U0CLERK", 0, "how many outstanding highway defects were there by April 2024?")
+    assert row[:3] == (CLERK, 0, "how many outstanding highway defects were there by April 2024?")
     assert "4,210 at the end of April 2024" in row[3]
 
 
@@ -185,7 +202,7 @@ def test_help_and_status(bot, stand_in):
     status, body = bot.command("status", stand_in.response_url("status"))
     assert status == 200 and "What is indexed" in body
     assert (
-        "Environment and Transport Committee (Eastmoor County Council): 3 meetings"
+        f"{ENVIRONMENT_COMMITTEE} (Eastmoor County Council): 3 meetings"
         in json.loads(body)["blocks"][0]["text"]["text"]
     )
 
@@ -203,20 +220,18 @@ def test_requests_from_another_workspace_are_ignored(bot, stand_in):
     assert bot.event(event, team_id="T0ELSEWHERE")[0] == 200
     marker = mention("what did we decide about potholes in 2024?")
     bot.event(marker)
-    stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == marker["ts"])
+    stand_in.wait_for("chat.postMessage", in_thread(marker["ts"]))
     assert not posts_in_thread(stand_in, event["ts"])
 
 
 def test_questions_without_words_get_a_sentence_not_silence(bot, stand_in):
     event = mention("??? !!!")
     bot.event(event)
-    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    reply = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     assert "no words to search for" in reply.params["text"]
 
 
 def test_allowed_channels_limit_where_it_answers(bot_index, tmp_path):
-    from tests.bot.standin import SlackStandIn
-
     stand_in = SlackStandIn()
     limited = Bot(bot_index, stand_in, tmp_path / "limited.log", MINUTEBOOK_ALLOWED_CHANNELS="C0ALLOWED")
     try:
@@ -226,7 +241,7 @@ def test_allowed_channels_limit_where_it_answers(bot_index, tmp_path):
         assert notice.params["user"] == "U0COUNCILLOR" and "direct message" in notice.params["text"]
         allowed = mention("what did we decide about potholes?", channel="C0ALLOWED")
         limited.event(allowed)
-        stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == allowed["ts"])
+        stand_in.wait_for("chat.postMessage", in_thread(allowed["ts"]))
         assert not posts_in_thread(stand_in, elsewhere["ts"])
     finally:
         limited.stop()
@@ -234,8 +249,6 @@ def test_allowed_channels_limit_where_it_answers(bot_index, tmp_path):
 
 
 def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, tmp_path):
-    from tests.bot.standin import SlackStandIn
-
     broken_index = tmp_path / "broken"
     broken_index.mkdir()
     for file in bot_index.iterdir():
@@ -248,14 +261,14 @@ def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, t
             db.execute("DROP TABLE chunks_fts")
         event = mention("what did we decide about school transport?")
         broken.event(event)
-        reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+        reply = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
         assert reply.params["text"].startswith("Sorry, something went wrong")
         status, body = broken.command("help", stand_in.response_url("help"))
         assert status == 200 and "How to ask" in body
     finally:
         log = broken.stop()
         stand_in.close()
-    assert "Answering a question in C0COMMITTEE failed" in log and "Traceback" in log
+    assert f"Answering a question in {CHANNEL_ID} failed" in log and "Traceback" in log
     assert BOT_TOKEN not in log
 
 
@@ -270,14 +283,8 @@ def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, t
     ],
 )
 def test_bad_settings_get_one_clear_sentence(bot_index, environment, message):
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="8f742231b10e8888abcd99yyyzzz85a5")
+    env = environment_without_settings()
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     env.update(MINUTEBOOK_INDEX=str(bot_index), SLACK_API_URL="http://127.0.0.1:9/api/")
     env.update(environment)
     result = subprocess.run(
@@ -291,13 +298,7 @@ def test_bad_settings_get_one_clear_sentence(bot_index, environment, message):
 
 def test_socket_mode_is_chosen_with_an_app_token(bot_index, stand_in):
     """With SLACK_APP_TOKEN the bot opens a Socket Mode connection through SLACK_API_URL (refused by the stand-in)."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    env = environment_without_settings()
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-A0MINUTEBOOK-1234-abcdef", MINUTEBOOK_INDEX=str(bot_index)
     )
@@ -315,7 +316,7 @@ def test_socket_mode_is_chosen_with_an_app_token(bot_index, stand_in):
 def test_promises_are_answered_from_the_register(bot, stand_in):
     event = mention("what was promised about the Moorbus usage figures?")
     bot.event(event)
-    reply = stand_in.wait_for("chat.postMessage", lambda params: params.get("thread_ts") == event["ts"])
+    reply = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     shown = words(message_text(reply.params))
     assert "from the register" in shown
     assert "That the usage figures for the Moorbus be reported to the next meeting." in shown

@@ -1,5 +1,6 @@
 """A stand-in ModernGov site on 127.0.0.1: the web service's GetCommittees, GetMeetings and GetMeeting answered in
-the format of the real responses, and the troubles real sites have (a 500, a slow answer, the service switched off).
+the format of the real responses, over kept-alive HTTP/1.1 connections as real sites do, and the troubles real sites
+have (a 500, a 429 or 503 with Retry-After, an answer that never comes, the service switched off).
 
 Run it on its own to try `ingest.py --moderngov` by hand: python -m tests.index.moderngov_standin [PORT]
 """
@@ -7,11 +8,14 @@ Run it on its own to try `ingest.py --moderngov` by hand: python -m tests.index.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import socket
 import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +29,14 @@ OFF_PAGE = (
 COUNCIL_PAGE = (
     b"<!DOCTYPE html><html><head><title>Welcome</title></head><body><p>Bins, parking, libraries.</p></body></html>"
 )
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request as the stand-in saw it: `arrived` is the wall-clock time, as Retry-After's HTTP-date form is."""
+
+    path: str
+    arrived: float
 
 
 @dataclass
@@ -136,10 +148,12 @@ GRITTING_APPROVED = (
 
 class ModernGovStandIn:
     """A council's ModernGov site. Under /off/ its web service is switched off (404 pages); under /plain/ it is an
-    ordinary council website. `fail_next` and `stall_next` map a part of a request's path and query to how many of
-    the next such requests are answered 500, or only after `stall` seconds."""
+    ordinary council website. `fail_next`, `busy_next` and `stall_next` map a part of a request's path and query to
+    how many of the next such requests are answered 500; answered `busy_status` with a Retry-After of `retry_after`
+    seconds (as an HTTP-date if `retry_after_date`, none if None); or not answered until the stand-in closes, which is
+    later than any client waits. `retry_from` has, for each busy answer, the wall-clock time its Retry-After names."""
 
-    def __init__(self, real_meeting: bytes | None = None, port: int = 0, stall: float = 1.0) -> None:
+    def __init__(self, real_meeting: bytes | None = None, port: int = 0) -> None:
         self.committees = [(*AUDIT, False), (*HIGHWAYS, False), ("312", "Appointments Sub-Committee", True)]
         self.listed: dict[str, list[tuple[str, dt.date, str]]] = {AUDIT[0]: [], HIGHWAYS[0]: []}
         self.meetings: dict[str, bytes] = {}
@@ -180,29 +194,53 @@ class ModernGovStandIn:
         )
         self.meetings["5104"] = meeting_xml("5104", dt.date(2026, 4, 9), [], published=False)
         self.fail_next: dict[str, int] = {}
+        self.busy_next: dict[str, int] = {}
+        self.busy_status = 503
+        self.retry_after: int | None = 1
+        self.retry_after_date = False
+        self.retry_from: list[float] = []
         self.stall_next: dict[str, int] = {}
-        self.stall = stall
-        self.requests: list[str] = []
+        self.requests: list[Request] = []
+        self.connections: list[socket.socket] = []
+        self.closing = threading.Event()
         self.lock = threading.Lock()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with stand_in.lock:
+                    stand_in.connections.append(self.connection)
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except ConnectionError:
+                    pass  # the client hung up: it gave up waiting, or has gone
+
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
                 with stand_in.lock:
-                    stand_in.requests.append(self.path)
+                    stand_in.requests.append(Request(self.path, time.time()))
                     failing = stand_in.take(stand_in.fail_next, self.path)
+                    busy = stand_in.take(stand_in.busy_next, self.path)
                     stalling = stand_in.take(stand_in.stall_next, self.path)
                 if stalling:
-                    time.sleep(stand_in.stall)
-                status, kind, body = (500, "text/html", b"Server Error") if failing else stand_in.answer(self.path)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    stand_in.closing.wait()
+                headers = {}
+                if failing:
+                    status, kind, body = 500, "text/html", b"Server Error"
+                elif busy:
+                    status, kind, body = stand_in.busy_status, "text/html", b"Busy"
+                    headers = stand_in.busy_headers()
+                else:
+                    status, kind, body = stand_in.answer(self.path)
+                self.send_response(status)
+                for name, value in {"Content-Type": kind, "Content-Length": str(len(body)), **headers}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
 
             def log_message(self, *args) -> None:
                 pass
@@ -217,8 +255,27 @@ class ModernGovStandIn:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def close(self) -> None:
+        """Stop serving, and hang up on every client still connected, so that no request is left waiting."""
+        self.closing.set()
         self.server.shutdown()
+        with self.lock:
+            for connection in self.connections:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
         self.server.server_close()
+
+    def busy_headers(self) -> dict[str, str]:
+        if self.retry_after is None:
+            return {}
+        if not self.retry_after_date:
+            self.retry_from.append(time.time() + self.retry_after)
+            return {"Retry-After": str(self.retry_after)}
+        # An HTTP-date names whole seconds: the next one at or after the wait asked for.
+        until = math.ceil(time.time() + self.retry_after)
+        self.retry_from.append(until)
+        return {"Retry-After": format_datetime(dt.datetime.fromtimestamp(until, dt.UTC), usegmt=True)}
 
     @staticmethod
     def take(counts: dict[str, int], path: str) -> bool:
@@ -229,7 +286,7 @@ class ModernGovStandIn:
         return False
 
     def requested(self, part: str) -> int:
-        return sum(part in path for path in self.requests)
+        return sum(part in request.path for request in self.requests)
 
     def answer(self, path: str) -> tuple[int, str, bytes]:
         parts = urlsplit(path)

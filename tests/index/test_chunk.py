@@ -4,6 +4,7 @@ import datetime as dt
 
 from index.chunk import chunk_document, sentence_spans, word_count_tokens
 from index.parse import parse_bytes
+from tests.conftest import CYP
 
 LONG = " ".join(
     f"Sentence {n} says that Cllr. Patel asked about St. Mary's school and £1.2m of e.g. transport costs."
@@ -69,9 +70,7 @@ def test_one_enormous_sentence_is_cut_at_words():
 
 
 def test_real_tokenizer_limit_on_the_seed(seed_path, embedder):
-    document = parse_bytes(
-        seed_path.read_bytes(), str(seed_path), committee="Children and Young People's Overview and Scrutiny Committee"
-    )
+    document = parse_bytes(seed_path.read_bytes(), str(seed_path), committee=CYP)
     for chunk in chunk_document(document, embedder.max_tokens, embedder.count_tokens):
         text = document.text[chunk.start : chunk.end]
         embedded = f"{chunk.context}\n{' '.join(text.split())}"

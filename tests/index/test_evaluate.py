@@ -84,7 +84,6 @@ def real_minutes_asked(tmp_path):
     return data
 
 
-@pytest.mark.slow
 def test_real_minutes_dropped_in_as_a_folder_with_no_flags(real_minutes_asked, embedder):
     report = evaluate_real_minutes(real_minutes_asked, DEFAULT_MODEL)
     print(format_real_report(report))

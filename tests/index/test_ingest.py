@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from index.embed import DEFAULT_MODEL
+from index.filters import Filters
 from index.pipeline import ingest, source_key
 from index.search import search
-from index.store import Filters, Store, StoreError, held_ids
+from index.store import Store, StoreError
+from index.vectors import held_ids
+from tests.conftest import SEED_DATE
 
 
 def chunk_ids(store):
@@ -41,12 +44,12 @@ def folder(tmp_path, seed_path):
 
 def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
     store = Store(tmp_path / "index", create=True)
-    first = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    first = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=SEED_DATE)
     assert (len(first.added), first.failed) == (2, [])
     before = chunk_ids(store)
     assert before == faiss_ids(store)
 
-    again = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    again = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=SEED_DATE)
     assert (len(again.added), len(again.unchanged), again.chunks) == (0, 2, 0)
     assert chunk_ids(store) == before
 
@@ -54,7 +57,7 @@ def test_reingest_unchanged_changed_and_removed(tmp_path, folder, embedder):
         "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSunday opening will start at 3 branches.\n",
         encoding="utf-8",
     )
-    changed = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
+    changed = ingest([str(folder)], store, DEFAULT_MODEL, committee="CYP", date=SEED_DATE)
     assert changed.replaced == [str(folder / "library.txt")]
     texts = [row["text"] for row in store.db.query("SELECT text FROM chunks")]
     assert any("Sunday opening" in text for text in texts) and not any("Saturday opening" in text for text in texts)
@@ -85,8 +88,10 @@ def test_the_options_a_person_gives_override_what_the_document_says(tmp_path, fo
         {"committee": "Cabinet", "date": "2024-03-12"}
     ]
     assert [(reading.date_source, reading.committee_from_text) for reading in stated.readings] == [("text", True)]
-    given = ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=dt.date(2019, 11, 4))
-    assert list(store.db.query("SELECT committee, date FROM meetings")) == [{"committee": "CYP", "date": "2019-11-04"}]
+    given = ingest([str(folder / "library.txt")], store, DEFAULT_MODEL, committee="CYP", date=SEED_DATE)
+    assert list(store.db.query("SELECT committee, date FROM meetings")) == [
+        {"committee": "CYP", "date": SEED_DATE.isoformat()}
+    ]
     assert list(store.db.query("SELECT date_source FROM documents")) == [{"date_source": "option"}]
     assert [reading.date_source for reading in given.readings] == ["option"]
 

@@ -14,7 +14,17 @@ import sqlite_utils
 from bot.render import render_answer
 from index import migrations, moderngov
 from index.embed import DEFAULT_MODEL
-from index.moderngov import Committee, ModernGovError, Site, choose_committees, meeting_document, parse_meeting, sync
+from index.moderngov import (
+    MAX_RETRY_AFTER,
+    Committee,
+    ModernGovError,
+    Site,
+    choose_committees,
+    meeting_document,
+    parse_meeting,
+    retry_after_seconds,
+    sync,
+)
 from index.search import search
 from index.store import Store
 from tests.conftest import ROOT
@@ -29,6 +39,11 @@ from tests.index.moderngov_standin import (
 
 SINCE, UNTIL = dt.date(2025, 12, 1), dt.date(2026, 6, 30)
 HIGHWAYS = "Highways and Transport Committee"
+# Long enough for any answer the stand-in gives, on however loaded a machine. Only a stalled answer, which never
+# comes, is waited for this long.
+PATIENCE = 5.0
+# How far a retry may seem to come before the moment a Retry-After named: the rounding of datetime's microseconds.
+CLOCK_GRAIN = 0.001
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +55,14 @@ def real_meeting() -> bytes:
 
 @pytest.fixture
 def site(real_meeting):
-    stand_in = ModernGovStandIn(real_meeting, stall=1.0)
+    stand_in = ModernGovStandIn(real_meeting)
     yield stand_in
     stand_in.close()
 
 
 def polite(url: str, **options) -> Site:
     """The real client, with the pauses and the patience shortened for a test."""
-    return Site(url, **{"timeout": 0.5, "delay": 0, "backoff": 0.05, **options})
+    return Site(url, **{"timeout": PATIENCE, "delay": 0, "backoff": 0.05, **options})
 
 
 def page(site, committee_id: str, meeting_id: str) -> str:
@@ -219,6 +234,60 @@ def test_a_site_without_the_web_service_is_one_sentence(site):
     assert str(slow.value) == f"{site.url} did not answer GetCommittees within 0.2 s, 2 times: try again later."
 
 
+def test_requests_and_retries_share_one_kept_alive_connection(site):
+    site.fail_next["GetMeetings"] = 1
+    site.busy_next["GetMeeting?"] = 1
+    site.retry_after = 0
+    client = polite(site.url)
+    highways = choose_committees(client.committees(), ["201"], client.url)[0]
+    listed = client.meetings(highways, SINCE, UNTIL)
+    assert client.meeting(listed[0].id).id == "5101"
+    assert [request.path.split("?")[0].rsplit("/", 1)[1] for request in site.requests] == [
+        "GetCommittees",
+        "GetMeetings",
+        "GetMeetings",
+        "GetMeeting",
+        "GetMeeting",
+    ]
+    assert len(site.connections) == 1, "every request, and the retries after a 500 and a 503, went over one connection"
+    polite(site.url).committees()
+    assert len(site.connections) == 2, "another Site has a connection of its own"
+
+
+@pytest.mark.parametrize(("status", "as_date"), [(429, False), (503, True)], ids=["429-seconds", "503-http-date"])
+def test_a_busy_site_is_asked_again_no_sooner_than_its_retry_after(site, status, as_date):
+    site.busy_next["GetCommittees"] = 1
+    site.busy_status, site.retry_after, site.retry_after_date = status, 1, as_date
+    committees = polite(site.url).committees()
+    assert [committee.id for committee in committees] == ["144", "201", "312"]
+    busy, retried = site.requests
+    assert retried.arrived >= site.retry_from[0] - CLOCK_GRAIN, "the pause without Retry-After is only 0.05 s"
+    assert retried.arrived - busy.arrived >= 1 - CLOCK_GRAIN
+    assert len(site.connections) == 1
+
+
+def test_a_site_busy_for_all_the_tries_is_one_sentence(site):
+    site.busy_next["GetCommittees"] = 3
+    site.busy_status, site.retry_after = 429, 0
+    with pytest.raises(ModernGovError) as busy:
+        polite(site.url, retries=2).committees()
+    assert str(busy.value) == f"{site.url} answered GetCommittees with 429 Too Many Requests, 3 times: try again later."
+    assert site.requested("GetCommittees") == 3
+
+
+def test_retry_after_is_read_in_seconds_or_as_a_date_and_capped():
+    now = dt.datetime(2026, 10, 21, 7, 28, tzinfo=dt.UTC)
+    assert retry_after_seconds("7", now) == 7
+    assert retry_after_seconds(" 0 ", now) == 0
+    assert retry_after_seconds("Wed, 21 Oct 2026 07:28:30 GMT", now) == 30
+    assert retry_after_seconds("Wed Oct 21 07:28:45 2026", now) == 45, "the obsolete asctime form is in GMT too"
+    assert retry_after_seconds("Wed, 21 Oct 2026 07:27:00 GMT", now) == 0, "a moment already past"
+    assert retry_after_seconds(str(24 * 60 * 60), now) == MAX_RETRY_AFTER
+    assert retry_after_seconds("Thu, 22 Oct 2026 07:28:00 GMT", now) == MAX_RETRY_AFTER
+    for unreadable in (None, "", "soon", "-5", "1.5", "²"):
+        assert retry_after_seconds(unreadable, now) is None, unreadable
+
+
 def test_committees_by_id_or_name():
     committees = [
         Committee("144", "Audit Committee"),
@@ -230,7 +299,7 @@ def test_committees_by_id_or_name():
     assert choose_committees(committees, ["9", "audit committee", "cab"], "site") == [committees[2], committees[0]]
     with pytest.raises(ModernGovError, match=r"could be any of Audit Committee \(144\), Audit Sub-Committee \(145\)"):
         choose_committees(committees, ["Audit"], "site")
-    with pytest.raises(ModernGovError, match="site has no committee 'Planning': python ingest.py --moderngov site"):
+    with pytest.raises(ModernGovError, match="site has no committee 'Planning': minutebook ingest --moderngov site"):
         choose_committees(committees, ["Planning"], "site")
 
 
@@ -257,6 +326,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # runs the real commands, which load the model
 def test_the_commands_list_sync_ask_and_tell_status(site, tmp_path):
     index = str(tmp_path / "index")
     listed = run("ingest.py", "--moderngov", f"{site.url}/", "--list-committees")
@@ -271,6 +341,7 @@ def test_the_commands_list_sync_ask_and_tell_status(site, tmp_path):
         "--since", "2025-12-01", "--until", "2026-06-30", "--delay", "0", "--index", index,
     )  # fmt: skip
     assert synced.returncode == 0, synced.stderr
+    assert len(site.connections) == 2, "each command asks all it asks over one connection"
     assert synced.stdout.startswith(
         "4 meetings added, 0 updated, 0 unchanged, 0 removed, 2 without published minutes; 1 restricted item left out;"
     )

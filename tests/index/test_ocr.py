@@ -3,7 +3,6 @@ read by OCR; without Tesseract, one sentence says how to get it."""
 
 import datetime as dt
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from index.parse.pdf import tesseract_available
 from index.pipeline import ingest
 from index.search import search
 from index.store import Store
-from tests.conftest import EXAMPLES, ROOT, SHARED
+from tests.conftest import ENVIRONMENT_COMMITTEE, EXAMPLES, ROOT, SOULDERN, environment_without_settings
 
 needs_tesseract = pytest.mark.skipif(
     not tesseract_available(), reason="Tesseract is not installed (apt-get install tesseract-ocr; .ci/run installs it)"
@@ -44,7 +43,7 @@ def test_a_scanned_page_is_read_by_ocr_and_cited_as_such(tmp_path, embedder):
     document = parse_bytes(scan, "scan.pdf")
     assert document.ocr_pages == 1
     assert (document.committee, document.date, document.meeting.date_source) == (
-        "Environment and Transport Committee",
+        ENVIRONMENT_COMMITTEE,
         dt.date(2024, 6, 11),
         "text",
     )
@@ -64,7 +63,7 @@ def test_a_scanned_page_is_read_by_ocr_and_cited_as_such(tmp_path, embedder):
 
 @needs_tesseract
 def test_a_real_scan_is_dated_and_named_from_its_printed_title():
-    path = SHARED / "eval" / "real-minutes" / "souldern" / "2020-08-27 SPC minutes.pdf"
+    path = SOULDERN / "2020-08-27 SPC minutes.pdf"
     if not path.exists():
         pytest.skip("../shared/eval/real-minutes is not beside this checkout")
     document = parse_bytes(path.read_bytes(), path.name)
@@ -116,7 +115,7 @@ def test_a_title_the_text_layer_lacks_is_read_by_ocr_for_the_date_and_committee(
 
 def test_without_tesseract_a_scan_is_skipped_with_how_to_get_it(tmp_path):
     (tmp_path / "scan.pdf").write_bytes(scanned(SAMPLE_PDF.read_bytes(), [0], dpi=72))
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    environment = environment_without_settings()
     environment["PATH"] = str(Path(sys.executable).parent)
     result = subprocess.run(
         [sys.executable, "ingest.py", str(tmp_path / "scan.pdf"), "--index", str(tmp_path / "index")],

@@ -15,9 +15,7 @@ from index.parse import parse_bytes
 from index.promises import extract
 from index.title import read_title
 from tests import layouts
-from tests.conftest import SHARED
-
-REAL = SHARED / "eval" / "real-minutes" / "souldern"
+from tests.conftest import SOULDERN as REAL
 
 
 def titles(document):

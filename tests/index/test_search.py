@@ -5,8 +5,9 @@ import json
 
 import pytest
 
+from index.filters import Filters
 from index.search import QuestionError, content_terms, search
-from index.store import Filters, Store, fts_match
+from index.store import Store, fts_match
 from tests.conftest import ROOT
 
 QUESTIONS = [

@@ -8,7 +8,7 @@ from index.dates import find_date
 from index.parse import parse_bytes
 from index.structure import find_speakers
 from index.title import is_title_line, read_title
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SEED_DATE, SEED_ITEM
 
 
 def parse_text(text: str, **fallbacks):
@@ -24,14 +24,14 @@ def paragraphs(document):
 
 
 def test_seed_item_title_decision_and_boilerplate(seed_path):
-    document = parse_bytes(seed_path.read_bytes(), str(seed_path), committee="CYP Scrutiny", date=dt.date(2019, 11, 4))
-    assert [item.title for item in document.items] == ["Signs of Safety Implementation"]
+    document = parse_bytes(seed_path.read_bytes(), str(seed_path), committee="CYP Scrutiny", date=SEED_DATE)
+    assert [item.title for item in document.items] == [SEED_ITEM]
     texts = [text for _, text, _ in paragraphs(document)]
     assert texts[0].startswith("The Committee considered a report")
     assert not any("Supporting documents" in text or text.strip() in {"Minutes:", "Resolved"} for text in texts)
     decisions = [text for _, text, kind in paragraphs(document) if kind == "decision"]
     assert decisions == ["That the report and presentation be noted and an update to be provided in 12 months."]
-    assert document.committee == "CYP Scrutiny" and document.date == dt.date(2019, 11, 4)
+    assert document.committee == "CYP Scrutiny" and document.date == SEED_DATE
     for item in document.items:
         for paragraph in item.paragraphs:
             assert document.text[paragraph.start : paragraph.end] in seed_path.read_text(encoding="utf-8")

@@ -7,7 +7,6 @@ from logging import Logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.register import is_register_question
 from index.search import QuestionError
 
 from .. import blocks
@@ -28,11 +27,7 @@ def _react(client: WebClient, logger: Logger, method: str, channel: str, timesta
 
 def reply_to(answerer: Answerer, question: str, user: str, channel: str | None, shareable: bool = False) -> dict:
     """The message that answers `question`: from the register when it asks about promises, else from the minutes."""
-    if is_register_question(question):
-        answer_id, entries = answerer.ask_register(question, user, channel)
-        return blocks.register_message(question, entries, answer_id, today())
-    saved = answerer.ask(question, user, channel)
-    return blocks.answer_message(saved.answer, saved.id, today(), shareable=shareable)
+    return blocks.saved_answer_message(answerer.ask(question, user, channel), today(), shareable=shareable)
 
 
 def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event: dict, thread_ts: str | None) -> None:

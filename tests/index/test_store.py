@@ -1,0 +1,162 @@
+"""The store on its own: documents written and replaced in one transaction, the vector file following the
+database's generations, filters as SQL, and the register read back — with the real parser and chunker, and vectors
+that need no model (the store keeps whatever vectors it is given)."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.chunk import chunk_document, word_count_tokens
+from index.filters import Filters
+from index.parse import parse_bytes
+from index.promises import extract
+from index.store import DATABASE_NAME, Store, StoreError
+from index.vectors import held_ids
+from tests.conftest import EXAMPLES, TODAY
+
+ENVIRONMENT = EXAMPLES / "environment"
+CYP_MINUTES = EXAMPLES / "cyp-scrutiny" / "2023-03-14-minutes.txt"
+DIMENSION = 8
+
+
+def save(store: Store, path: Path, **options) -> None:
+    """Parse and chunk a sample file as ingest does, and save it with vectors of its own."""
+    document = parse_bytes(path.read_bytes(), str(path), **options)
+    chunks = chunk_document(document, 128, word_count_tokens)
+    vectors = np.random.default_rng(len(document.text)).normal(size=(len(chunks), DIMENSION)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store.claim_model("test-model", DIMENSION)
+    store.save_document(document, str(path.resolve()), f"{path}{options}", chunks, vectors, extract(document))
+    store.sync_vectors()
+
+
+def chunk_ids(store: Store) -> np.ndarray:
+    return np.array([row[0] for row in store.db.execute("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    store = Store(tmp_path, create=True)
+    for path in sorted(ENVIRONMENT.iterdir()):
+        save(store, path)
+    save(store, CYP_MINUTES)
+    return store
+
+
+def test_passages_are_verbatim_spans_of_their_document(store):
+    rows = store.passages(chunk_ids(store).tolist())
+    assert len({row["document"] for row in rows.values()}) == 4
+    for row in rows.values():
+        document_text = next(store.db.query("SELECT text FROM documents WHERE path = ?", [row["document"]]))["text"]
+        assert document_text[row["char_start"] : row["char_end"]] == row["text"]
+
+
+def test_saving_a_document_again_replaces_it_and_bumps_the_generation(store):
+    chunks, meetings, generation = store.db["chunks"].count, store.db["meetings"].count, store.generation
+    save(store, CYP_MINUTES, date=dt.date(2023, 3, 15))
+    assert store.generation == generation + 1
+    assert store.db["chunks"].count == chunks
+    assert store.db["meetings"].count == meetings
+    dates = [row["date"] for row in store.db.query("SELECT date FROM meetings WHERE committee LIKE '%Young%'")]
+    assert dates == ["2023-03-15"]
+
+
+def test_removing_a_folder_takes_out_its_documents_and_their_meetings(store):
+    removed = store.remove(str(ENVIRONMENT.resolve()))
+    assert sorted(Path(path).name for path in removed) == sorted(path.name for path in ENVIRONMENT.iterdir())
+    assert store.db["documents"].count == 1
+    assert store.db["meetings"].count == 1
+    assert {Path(row["document"]).name for row in store.register_rows(Filters(), TODAY)} == {CYP_MINUTES.name}
+    assert store.db["chunks"].count == len(chunk_ids(store)) > 0
+
+
+def test_the_vector_file_holds_exactly_the_chunks_and_is_named_after_the_generation(store):
+    assert np.array_equal(held_ids(store.vectors()), chunk_ids(store))
+    assert [path.name for path in store.directory.glob("vectors-*.faiss")] == [f"vectors-{store.generation}.faiss"]
+    store.remove(str(CYP_MINUTES.resolve()))
+    store.sync_vectors()
+    assert np.array_equal(held_ids(store.vectors()), chunk_ids(store))
+    reopened = Store(store.directory)
+    assert np.array_equal(held_ids(reopened.vectors()), chunk_ids(store))
+
+
+def test_a_vector_file_lost_or_broken_is_rebuilt_from_the_database(store):
+    path = store.directory / f"vectors-{store.generation}.faiss"
+    path.write_bytes(b"not a faiss index")
+    assert np.array_equal(held_ids(Store(store.directory).vectors()), chunk_ids(store))
+    path.unlink()
+    assert np.array_equal(held_ids(Store(store.directory).vectors()), chunk_ids(store))
+
+
+@pytest.mark.parametrize(
+    ("filters", "documents"),
+    [
+        (Filters(committee="eastmoor"), {"2024-06-11-minutes.pdf"}),
+        (Filters(committee="young people"), {"2023-03-14-minutes.txt"}),
+        (Filters(after=dt.date(2024, 1, 1)), {"2024-06-11-minutes.pdf", "2025-02-04-minutes.md"}),
+        (Filters(before=dt.date(2023, 3, 14)), {"2023-03-14-minutes.txt"}),
+        (Filters(document="cyp-scrutiny"), {"2023-03-14-minutes.txt"}),
+        (Filters(document="%"), set()),
+        (Filters(committee="_"), set()),
+    ],
+)
+def test_filters_limit_passages_and_register_alike(store, filters, documents):
+    allowed = store.passages(store.allowed_ids(filters).tolist()).values()
+    assert {Path(row["document"]).name for row in allowed} <= documents
+    register = {Path(row["document"]).name for row in store.register_rows(filters, TODAY)}
+    assert register <= documents
+    if documents:
+        assert allowed and register
+
+
+def test_the_register_is_read_back_with_what_citing_it_needs(store):
+    rows = store.register_rows(Filters(), TODAY)
+    assert rows and [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+    for row in rows:
+        assert row["text"] and row["document"] and row["committee"] and row["date"]
+
+
+def test_latest_item_titles_leave_procedure_out(store):
+    titles = store.latest_item_titles(50)
+    assert titles
+    assert not any("apolog" in title.lower() or "declarations" in title.lower() for title in titles)
+
+
+def test_status_counts_what_is_indexed(store):
+    status = store.status()
+    assert (status["documents"], status["chunks"]) == (4, store.db["chunks"].count)
+    assert status["vector_search"] == "exact"
+    assert sum(committee["meetings"] for committee in status["committees"]) == status["meetings"]
+
+
+def test_an_index_is_not_created_by_reading_and_a_second_model_is_refused(tmp_path, store):
+    with pytest.raises(StoreError, match="There is no Minutebook index"):
+        Store(tmp_path / "elsewhere")
+    assert not (tmp_path / "elsewhere").exists()
+    with pytest.raises(StoreError, match="built with the embedding model 'test-model'"):
+        store.check_model("another-model")
+
+
+def test_the_database_is_one_file_people_can_open(store):
+    connection = sqlite3.connect(store.directory / DATABASE_NAME)
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"documents", "meetings", "items", "chunks", "register", "answers", "feedback", "settings"} <= tables
+
+
+def test_follow_ups_are_found_again_when_a_later_meeting_comes_and_goes(tmp_path):
+    store = Store(tmp_path, create=True)
+    youth_service = EXAMPLES / "cyp-scrutiny" / "2023-10-10-item-06-youth-service-funding.html"
+    later = EXAMPLES / "cyp-scrutiny" / "2024-03-12-minutes-cp1252.txt"
+    save(store, youth_service)
+
+    def followed_up() -> set[str | None]:
+        return {row["later_item"] for row in store.register_rows(Filters(document=youth_service.name), TODAY)}
+
+    assert followed_up() == {None}
+    save(store, later)
+    assert followed_up() == {None, "Youth Service Funding – Update"}
+    store.remove(str(later.resolve()))
+    assert followed_up() == {None}
