@@ -208,3 +208,11 @@ def m007_register_search_and_status(db: sqlite_utils.Database) -> None:
     follow_up.resolve(db)
     db.create_view("register_status", REGISTER_STATUS_VIEW.format(status=REGISTER_STATUS.format(as_of="date('now')")))
     db["register"].enable_fts(["text", "owner", "due_phrase"], tokenize=FTS_TOKENIZER, create_triggers=True)
+
+
+@migration
+def m008_channel_committees(db: sqlite_utils.Database) -> None:
+    """Slack channels tied to a committee: questions asked there are about that committee's meetings."""
+    db["channel_committees"].create(
+        {"channel_id": str, "committee": str, "set_by": str, "set_at": str}, pk="channel_id"
+    )

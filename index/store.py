@@ -438,6 +438,14 @@ class Store:
             )
         )
 
+    def committees_named(self, words: str) -> list[str]:
+        """The indexed committees whose name, or their council's, contains `words` (any case)."""
+        where, params = Filters(committee=words).sql()
+        rows = self.db.execute(
+            f"SELECT DISTINCT m.committee FROM meetings m WHERE m.committee IS NOT NULL AND {where} ORDER BY 1", params
+        ).fetchall()
+        return [row[0] for row in rows]
+
     @property
     def chunk_count(self) -> int:
         return self.db["chunks"].count

@@ -14,6 +14,7 @@ from index.search import PASSAGES, Answer, Passage
 from index.store import Store
 
 from ..answer_log import AnswerLog
+from ..channels import ChannelCommittees, scoped
 
 MENTION = re.compile(r"<[@#!][^>]*>")
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
@@ -29,8 +30,11 @@ def question_from_slack(text: str) -> str:
 
 @dataclass(frozen=True)
 class SavedAnswer:
+    """An answer the bot kept; `scope` is the committee of the channel it was asked in, when that limited it."""
+
     id: int
     answer: Answer | RegisterAnswer
+    scope: str | None = None
 
 
 class Answerer:
@@ -41,28 +45,33 @@ class Answerer:
         self.embedder = embedder
         self.k = k
         self.log = AnswerLog(store.db)
+        self.channels = ChannelCommittees(store.db)
         self.lock = threading.Lock()
 
     def ask(self, question: str, user_id: str, channel_id: str | None) -> SavedAnswer:
         """Answer a question as the terminal does (from the register when it asks about promises), and remember
         the answer so that it can be shared and rated."""
         with self.lock:
-            return self._kept(
-                answer_question(self.store, self.embedder, question, today(), k=self.k), user_id, channel_id
-            )
+            question, filters, scope = scoped(question, self.channels.committee_of(channel_id))
+            answer = answer_question(self.store, self.embedder, question, today(), k=self.k, filters=filters)
+            return self._kept(answer, user_id, channel_id, scope)
 
     def ask_register(self, topic: str, user_id: str, channel_id: str | None) -> SavedAnswer:
         """The register's entries about `topic` (all of them when it is empty), remembered like any answer."""
         with self.lock:
-            return self._kept(answer_from_register(self.store, self.embedder, topic, today()), user_id, channel_id)
+            topic, filters, scope = scoped(topic, self.channels.committee_of(channel_id))
+            answer = answer_from_register(self.store, self.embedder, topic, today(), filters)
+            return self._kept(answer, user_id, channel_id, scope)
 
-    def _kept(self, answer: Answer | RegisterAnswer, user_id: str, channel_id: str | None) -> SavedAnswer:
+    def _kept(
+        self, answer: Answer | RegisterAnswer, user_id: str, channel_id: str | None, scope: str | None
+    ) -> SavedAnswer:
         if isinstance(answer, RegisterAnswer):
             records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
         else:
             records, answered = [passage.to_record() for passage in answer.passages], answer.answered
         answer_id = self.log.save(answer.question, answer.filters, answered, records, user_id, channel_id)
-        return SavedAnswer(answer_id, answer)
+        return SavedAnswer(answer_id, answer, scope)
 
     def saved(self, answer_id: int) -> SavedAnswer | None:
         with self.lock:
@@ -83,6 +92,24 @@ class Answerer:
                 return False
             self.log.rate(answer_id, user_id, helpful)
         return True
+
+    def channel_committee(self, channel_id: str) -> str | None:
+        with self.lock:
+            return self.channels.committee_of(channel_id)
+
+    def tie_channel(self, channel_id: str, committee: str | None, user_id: str) -> list[str]:
+        """Tie a channel to the one indexed committee `committee` names (untie it when None); returns the committees
+        it names, so that the caller can say when there are none or several and nothing was changed."""
+        with self.lock:
+            if committee is None:
+                self.channels.untie(channel_id)
+                return []
+            named = self.store.committees_named(committee)
+            exact = [name for name in named if name.casefold() == committee.casefold()]
+            named = exact or named
+            if len(named) == 1:
+                self.channels.tie(channel_id, named[0], user_id)
+            return named
 
     def status(self) -> dict:
         with self.lock:

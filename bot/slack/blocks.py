@@ -177,6 +177,9 @@ HOW_TO_ASK = (
     "`before:2024-12-31` (a year on its own works too: `after:2023`).\n"
     "*Promises and decisions*: ask `what was promised about school transport?` or `what is overdue?`, "
     "or type `/minutes promises TOPIC`.\n"
+    '*A committee\'s channel*: `/minutes channel committee:"Planning"` ties a channel to a committee, so that '
+    "questions asked there are about its meetings (add “across all committees” to search them all); "
+    "`/minutes channel` shows it, `/minutes channel none` unties it.\n"
     "I only ever quote the minutes, with the committee, meeting date, agenda item and document of each passage."
 )
 
@@ -227,8 +230,19 @@ def plain_message(text: str) -> dict:
 def saved_answer_message(saved: SavedAnswer, today: dt.date, shareable: bool = False) -> dict:
     """The message for an answer the bot has kept: passages of the minutes, or entries of the register."""
     if isinstance(saved.answer, RegisterAnswer):
-        return register_message(saved.answer, saved.id, today)
-    return answer_message(saved.answer, saved.id, today, shareable=shareable)
+        message = register_message(saved.answer, saved.id, today)
+    else:
+        message = answer_message(saved.answer, saved.id, today, shareable=shareable)
+    if saved.scope:
+        message["blocks"].insert(1, context(scope_note(saved.scope)))
+    return message
+
+
+def scope_note(committee: str) -> str:
+    return (
+        f"This channel asks about the *{escape(committee)}*: add “across all committees” to a question to search "
+        "them all, or `committee:NAME` for another."
+    )
 
 
 def register_message(answer: RegisterAnswer, answer_id: int, today: dt.date) -> dict:

@@ -39,6 +39,7 @@ class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.holds: list[Hold] = []
+        self.members: dict[str, list[str]] = {}  # conversations.members, by channel
         self.arrived = threading.Condition()
         stand_in = self
 
@@ -93,6 +94,8 @@ class SlackStandIn:
             return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}", "message": params}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
+        if method == "conversations.members":
+            return {"ok": True, "members": self.members.get(params.get("channel"), []), "response_metadata": {}}
         if method in {"reactions.add", "reactions.remove", "views.publish"}:
             return {"ok": True}
         if method == "apps.connections.open":

@@ -325,3 +325,48 @@ def test_promises_are_answered_from_the_register(bot, stand_in):
     assert status == 200
     listed = stand_in.wait_for("/response/register")
     assert "*Overdue*" in message_text(listed.params)
+
+
+def test_a_channel_tied_to_a_committee_scopes_its_questions_and_says_so(bot, stand_in):
+    channel = "C0ENVIRONMENT"
+    stand_in.members[channel] = [CLERK]
+    status, body = bot.command('channel committee:"environment"', stand_in.response_url("tie"), channel_id=channel)
+    assert status == 200 and "now tied to the Environment and Transport Committee" in json.loads(body)["text"]
+    announced = stand_in.wait_for("chat.postMessage", lambda params: params.get("channel") == channel)
+    assert f"<@{CLERK}> tied this channel to the Environment and Transport Committee" in announced.params["text"]
+    assert (
+        "tied to the Environment and Transport Committee"
+        in json.loads(bot.command("channel", "", channel_id=channel)[1])["text"]
+    )
+
+    scoped = mention("what did we decide about youth service funding?", channel=channel)
+    bot.event(scoped)
+    shown = message_text(stand_in.wait_for("chat.postMessage", in_thread(scoped["ts"])).params)
+    assert "This channel asks about the *Environment and Transport Committee*" in shown
+    assert "Children and Young People" not in shown
+
+    across = mention("what did we decide about youth service funding across all committees?", channel=channel)
+    bot.event(across)
+    shown = message_text(stand_in.wait_for("chat.postMessage", in_thread(across["ts"])).params)
+    assert "This channel asks about" not in shown and "Youth Service Funding" in shown
+
+    status, body = bot.command("channel none", stand_in.response_url("untie"), channel_id=channel)
+    assert "no longer tied" in json.loads(body)["text"]
+    stand_in.wait_for("chat.postMessage", lambda params: "untied this channel" in params.get("text", ""))
+    assert "not tied to a committee" in json.loads(bot.command("channel", "", channel_id=channel)[1])["text"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "members", "text", "refusal"),
+    [
+        ("C0NOTMEMBER", [], 'channel committee:"Environment"', "Only the channel's members"),
+        ("C0MEMBER", [CLERK], 'channel committee:"Parking"', "No committee in the minutes matches “Parking”"),
+        ("C0MEMBER", [CLERK], "channel committee:Committee", "give more of the name"),
+        ("D0DIRECT", [CLERK], 'channel committee:"Environment"', "Only a channel can be tied"),
+    ],
+)
+def test_tying_a_channel_is_refused_in_one_sentence(bot, stand_in, channel, members, text, refusal):
+    stand_in.members[channel] = members
+    status, body = bot.command(text, "", channel_id=channel)
+    assert status == 200 and refusal in json.loads(body)["text"]
+    assert "not tied to a committee" in json.loads(bot.command("channel", "", channel_id=channel)[1])["text"]

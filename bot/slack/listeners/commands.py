@@ -3,11 +3,14 @@ with a button to share it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from index.search import QuestionError
 
@@ -16,29 +19,112 @@ from .. import blocks
 from ..answering import Answerer, question_from_slack, today
 from .replies import APOLOGY, NOT_HERE, reply_to
 
+COMMITTEE_GIVEN = re.compile(
+    r"^committee:\s*(?:\"(?P<quoted>[^\"]*)\"|“(?P<curly>[^”]*)”|(?P<bare>.+))$", re.IGNORECASE
+)
+TIE_HOW = 'Tie it with /minutes channel committee:"NAME"; untie it with /minutes channel none.'
+MEMBERS_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a subcommand is given: the text after its word, who typed it where, and the means to answer."""
+
+    answerer: Answerer
+    text: str
+    user_id: str
+    channel_id: str | None
+    client: WebClient
+
 
 @dataclass(frozen=True)
 class Subcommand:
     """A first word that makes `/minutes` do something other than answer a question.
 
-    `run(answerer, text, user_id, channel_id)` gets the text after the word and returns the message. A subcommand
-    that `searches` is answered after the acknowledgement and only where Minutebook may answer; the others are
-    answered in the acknowledgement itself, anywhere. One that does not `takes_text` is a question when words
-    follow it ("status of the library project?")."""
+    `run` returns the message for the asker. A subcommand that `searches` is answered after the acknowledgement and
+    only where Minutebook may answer; the others are answered in the acknowledgement itself. One that does not
+    `takes_text` is a question when words follow it ("status of the library project?")."""
 
-    run: Callable[[Answerer, str, str, str | None], dict]
+    run: Callable[[Request], dict]
     takes_text: bool = False
     searches: bool = False
 
 
-def _promises(answerer: Answerer, topic: str, user_id: str, channel_id: str | None) -> dict:
-    return blocks.saved_answer_message(answerer.ask_register(topic, user_id, channel_id), today())
+def _promises(request: Request) -> dict:
+    saved = request.answerer.ask_register(request.text, request.user_id, request.channel_id)
+    return blocks.saved_answer_message(saved, today())
+
+
+def _channel(request: Request) -> dict:
+    """`channel` shows the committee a channel is tied to; `channel committee:"NAME"` ties it, `channel none`
+    unties it. Only a member of the channel may change it, and the change is announced there."""
+    answerer, channel_id, text = request.answerer, request.channel_id or "", request.text
+    if not text:
+        committee = answerer.channel_committee(channel_id)
+        if committee is None:
+            return blocks.plain_message(f"This channel is not tied to a committee. {TIE_HOW}")
+        return blocks.plain_message(f"This channel is tied to the {committee}: questions here are about its meetings.")
+    if not channel_id.startswith(("C", "G")):
+        return blocks.plain_message("Only a channel can be tied to a committee, not a direct message.")
+    refusal = _not_a_member(request)
+    if refusal:
+        return blocks.plain_message(refusal)
+    given = COMMITTEE_GIVEN.match(text)
+    wanted = (
+        " ".join(next(part for part in given.group("quoted", "curly", "bare") if part is not None).split())
+        if given
+        else text
+    )
+    if wanted.lower() == "none":
+        answerer.tie_channel(channel_id, None, request.user_id)
+        done = "This channel is no longer tied to a committee."
+        announcement = (
+            f"<@{request.user_id}> untied this channel from its committee: questions here search every committee."
+        )
+    else:
+        named = answerer.tie_channel(channel_id, wanted, request.user_id)
+        if not named:
+            return blocks.plain_message(f"No committee in the minutes matches “{wanted}”: /minutes status lists them.")
+        if len(named) > 1:
+            return blocks.plain_message(
+                f"“{wanted}” matches {len(named)} committees ({'; '.join(named)}): give more of the name."
+            )
+        done = f"This channel is now tied to the {named[0]}."
+        announcement = (
+            f"<@{request.user_id}> tied this channel to the {blocks.escape(named[0])}: questions asked here are about "
+            "its meetings, unless they name another committee or ask across all committees."
+        )
+    try:
+        request.client.chat_postMessage(channel=channel_id, text=announcement)
+    except SlackApiError as error:
+        failure = error.response.get("error")
+        done += f" I could not announce it in the channel ({failure}): invite me with /invite @Minutebook."
+    return blocks.plain_message(done)
+
+
+def _not_a_member(request: Request) -> str | None:
+    """Why the person may not change the channel's committee, or None when they are one of its members."""
+    cursor = None
+    try:
+        while True:
+            page = request.client.conversations_members(channel=request.channel_id, cursor=cursor, limit=MEMBERS_PAGE)
+            if request.user_id in page["members"]:
+                return None
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return "Only the channel's members may tie it to a committee."
+    except SlackApiError as error:
+        return (
+            f"I can't see who is in this channel ({error.response.get('error')}): invite me with /invite @Minutebook, "
+            "then try again."
+        )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "help": Subcommand(lambda answerer, text, user_id, channel_id: blocks.help_message()),
-    "status": Subcommand(lambda answerer, text, user_id, channel_id: blocks.status_message(answerer.status())),
+    "help": Subcommand(lambda request: blocks.help_message()),
+    "status": Subcommand(lambda request: blocks.status_message(request.answerer.status())),
     "promises": Subcommand(_promises, takes_text=True, searches=True),
+    "channel": Subcommand(_channel, takes_text=True),
 }
 
 
@@ -55,12 +141,13 @@ def subcommand_of(text: str) -> tuple[Subcommand | None, str]:
 
 def register(app: App, answerer: Answerer, settings: Settings) -> None:
     @app.command("/minutes")
-    def on_minutes(ack: Ack, command: dict, respond: Respond, logger: Logger) -> None:
+    def on_minutes(ack: Ack, command: dict, respond: Respond, client: WebClient, logger: Logger) -> None:
         text = question_from_slack(command.get("text", ""))
         subcommand, rest = subcommand_of(text)
         user_id, channel_id = command["user_id"], command.get("channel_id")
+        request = Request(answerer, rest, user_id, channel_id, client)
         if subcommand and not subcommand.searches:
-            ack(**subcommand.run(answerer, rest, user_id, channel_id))
+            ack(**subcommand.run(request))
             return
         if not settings.channel_allowed(channel_id, command.get("channel_name")):
             ack(text=NOT_HERE)
@@ -68,7 +155,7 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         ack(text=f"Searching the minutes for “{text}”…")
         try:
             if subcommand:
-                message = subcommand.run(answerer, rest, user_id, channel_id)
+                message = subcommand.run(request)
             else:
                 message = reply_to(answerer, text, user_id, channel_id, shareable=True)
         except QuestionError as error:
