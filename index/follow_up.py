@@ -12,6 +12,7 @@ subject worded as an update; "at the next meeting" is that committee's next meet
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -49,23 +50,25 @@ def follow_up(title: str | None, date: str, later_items: list[dict]) -> int | No
 def resolve(db: sqlite_utils.Database, committees: Iterable[str | None] | None = None) -> None:
     """Work out `due_by` and `followed_up_item_id` for the register entries of `committees` (every entry when
     None): what changes for a committee when one of its meetings is added, replaced or taken out."""
-    wanted = None if committees is None else set(committees)
+    where, params = _of_committees(committees)
     items: dict[str | None, list[dict]] = defaultdict(list)
     for item in db.query(
         "SELECT i.id, i.title, m.committee, m.date FROM items i JOIN meetings m ON m.id = i.meeting_id "
-        "WHERE m.date IS NOT NULL ORDER BY m.date, i.position, i.id"
+        f"WHERE m.date IS NOT NULL AND {where} ORDER BY m.date, i.position, i.id",
+        params,
     ):
         items[item["committee"]].append(item)
     meetings: dict[str | None, list[str]] = defaultdict(list)
-    for meeting in db.query("SELECT committee, date FROM meetings WHERE date IS NOT NULL ORDER BY date"):
+    for meeting in db.query(
+        f"SELECT committee, date FROM meetings m WHERE date IS NOT NULL AND {where} ORDER BY date", params
+    ):
         meetings[meeting["committee"]].append(meeting["date"])
     updates = []
     for entry in db.query(
         "SELECT r.id, r.kind, r.promise, r.due, r.due_at_next_meeting, m.committee, m.date, i.title "
-        "FROM register r JOIN items i ON i.id = r.item_id LEFT JOIN meetings m ON m.id = r.meeting_id"
+        f"FROM register r JOIN items i ON i.id = r.item_id LEFT JOIN meetings m ON m.id = r.meeting_id WHERE {where}",
+        params,
     ):
-        if wanted is not None and entry["committee"] not in wanted:
-            continue
         date, committee = entry["date"], entry["committee"]
         due = entry["due"]
         if entry["due_at_next_meeting"]:
@@ -74,3 +77,14 @@ def resolve(db: sqlite_utils.Database, committees: Iterable[str | None] | None =
         later_id = follow_up(entry["title"], date, items[committee]) if promises and date else None
         updates.append((due, later_id, entry["id"]))
     db.conn.executemany("UPDATE register SET due_by = ?, followed_up_item_id = ? WHERE id = ?", updates)
+
+
+def _of_committees(committees: Iterable[str | None] | None) -> tuple[str, dict[str, str]]:
+    """A WHERE clause over meetings `m` for these committees (None among them: meetings that name none), and its
+    parameters; every meeting when `committees` is None."""
+    if committees is None:
+        return "1 = 1", {}
+    wanted = set(committees)
+    named = sorted(committee for committee in wanted if committee is not None)
+    unnamed = " OR m.committee IS NULL" if None in wanted else ""
+    return f"(m.committee IN (SELECT value FROM json_each(:committees)){unnamed})", {"committees": json.dumps(named)}

@@ -19,19 +19,24 @@ REGISTER_STATUS = """CASE
     WHEN r.due_by < {as_of} THEN 'overdue'
     ELSE 'open'
   END"""
-REGISTER_STATUS_VIEW = """SELECT r.id, {status} AS status, date('now') AS as_of, r.kind, r.due_by AS due, r.due_phrase,
-  r.owner, r.text, m.council, m.committee, m.date, i.number AS item_number, i.title AS item, d.path AS document, d.url,
-  lm.date AS followed_up_on, li.title AS followed_up_by, ld.path AS followed_up_in, ld.url AS followed_up_url,
-  r.promise, EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1
-    AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr,
-  r.document_id, r.item_id, r.meeting_id
-FROM register r
+# A register entry `r` with its meeting `m`, item `i`, document `d` and the later item `li` (of meeting `lm`, in
+# document `ld`) that followed it up: for `Store.register_rows` and the `register_status` view alike.
+REGISTER_JOINS = """FROM register r
 JOIN documents d ON d.id = r.document_id
 JOIN items i ON i.id = r.item_id
 LEFT JOIN meetings m ON m.id = r.meeting_id
 LEFT JOIN items li ON li.id = r.followed_up_item_id
 LEFT JOIN meetings lm ON lm.id = li.meeting_id
 LEFT JOIN documents ld ON ld.id = li.document_id"""
+REGISTER_READ_BY_OCR = """EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1
+    AND c.char_start < r.char_end AND c.char_end > r.char_start)"""
+REGISTER_STATUS_VIEW = f"""SELECT r.id, {{status}} AS status, date('now') AS as_of, r.kind, r.due_by AS due,
+  r.due_phrase, r.owner, r.text, m.council, m.committee, m.date, i.number AS item_number, i.title AS item,
+  d.path AS document, d.url,
+  lm.date AS followed_up_on, li.title AS followed_up_by, ld.path AS followed_up_in, ld.url AS followed_up_url,
+  r.promise, {REGISTER_READ_BY_OCR} AS ocr,
+  r.document_id, r.item_id, r.meeting_id
+{REGISTER_JOINS}"""
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 

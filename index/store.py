@@ -24,7 +24,7 @@ from .chunk import Chunk
 from .dates import utc_timestamp
 from .document import Document, Meeting, Reading
 from .filters import Filters, like_escape
-from .migrations import FTS_TOKENIZER, REGISTER_STATUS, migrate
+from .migrations import FTS_TOKENIZER, REGISTER_JOINS, REGISTER_READ_BY_OCR, REGISTER_STATUS, migrate
 from .promises import Entry
 from .vectors import VectorFile, vector_index_kind
 
@@ -428,12 +428,8 @@ class Store:
                 f"SELECT r.id, r.kind, r.text, r.owner, r.due_by, r.due_phrase, {status} AS status, m.council, "
                 "m.committee, m.date, i.title AS item, i.number AS item_number, "
                 "d.path AS document, d.url, lm.date AS later_date, li.title AS later_item, ld.path AS later_document, "
-                "ld.url AS later_url, EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1 "
-                "AND c.char_start < r.char_end AND c.char_end > r.char_start) AS ocr "
-                "FROM register r JOIN documents d ON d.id = r.document_id JOIN items i ON i.id = r.item_id "
-                "LEFT JOIN meetings m ON m.id = r.meeting_id LEFT JOIN items li ON li.id = r.followed_up_item_id "
-                "LEFT JOIN meetings lm ON lm.id = li.meeting_id LEFT JOIN documents ld ON ld.id = li.document_id "
-                f"WHERE {where} ORDER BY m.date, r.id",
+                f"ld.url AS later_url, {REGISTER_READ_BY_OCR} AS ocr {REGISTER_JOINS} WHERE {where} "
+                "ORDER BY m.date, r.id",
                 {**params, "as_of": as_of.isoformat()},
             )
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, environment_without_settings
 
 SETUP_STEPS = ["python3 -m venv .venv", ". .venv/bin/activate", "pip install torch==2.13.0"]
 
@@ -31,7 +31,7 @@ def steps_after_setup(command: str, install: str) -> list[str]:
 
 
 def shell_environment(index: Path) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
+    environment = environment_without_settings()
     environment["MINUTEBOOK_INDEX"] = str(index)
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
     return environment

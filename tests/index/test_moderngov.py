@@ -3,7 +3,6 @@ site on 127.0.0.1 that fails, stalls, restricts, withdraws and rewrites its minu
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -27,7 +26,7 @@ from index.moderngov import (
 )
 from index.search import search
 from index.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, environment_without_settings
 from tests.index.moderngov_standin import (
     DEPOT_SECRET,
     GRITTING_APPROVED,
@@ -320,9 +319,13 @@ def test_the_migration_marks_items_already_indexed(tmp_path):
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "MINUTEBOOK_"))}
     return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment_without_settings(),
+        timeout=300,
     )
 
 
