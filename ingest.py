@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
+from bot.config import ConfigError, load_settings, slack_configured
+from bot.follow_through import FollowThrough
 from bot.render import unread_lines
 from index.embed import ModelError
-from index.moderngov import ModernGovError, Site, choose_committees, sync
+from index.moderngov import LOOK_BACK, ModernGovError, Site, choose_committees, sync
 from index.pipeline import ingest, source_key
 from index.settings import IsoDate, configured_backend, index_option, model_for
 from index.store import Store, StoreError
@@ -145,6 +147,7 @@ def main(
     click.echo(f"{report.summary()}. Index: {index_path}")
     for line in unread_lines(report.readings):
         click.echo(line)
+    post_watch_alerts(store)
     if report.failed:
         sys.exit(1)
 
@@ -164,7 +167,7 @@ def moderngov(
 ) -> None:
     """List a ModernGov site's committees, or sync their minutes into the index."""
     until = until or dt.date.today()
-    since = since or until - dt.timedelta(days=365)
+    since = since or until - LOOK_BACK
     if since > until:
         raise click.BadParameter(f"--since {since} is after --until {until}.", param_hint="--since")
     try:
@@ -193,9 +196,23 @@ def moderngov(
         click.echo("\nInterrupted: the meetings finished so far are saved and the index is usable.", err=True)
         sys.exit(130)
     click.echo(f"{report.summary()}. Index: {index_path}")
+    post_watch_alerts(store)
     if report.error:
         click.echo(f"Stopped early: {report.error} The meetings synced before it are saved.", err=True)
         sys.exit(1)
+
+
+def post_watch_alerts(store: Store) -> None:
+    """Post what is new about watched topics, when Slack is set up here; else the bot posts it within a minute."""
+    if not slack_configured():
+        return
+    try:
+        posted = FollowThrough.from_settings(store, load_settings()).run_watches()
+    except (ConfigError, ModelError, StoreError) as error:
+        click.echo(f"Watch alerts were not posted: {error}", err=True)
+        return
+    if posted.sent or posted.already or posted.failed:
+        click.echo(f"Watch alerts: {posted.summary('message')}.", err=bool(posted.failed))
 
 
 def remove_paths(store: Store, paths: tuple[str, ...]) -> None:

@@ -23,6 +23,11 @@ class ChannelCommittees:
         ).fetchall()
         return rows[0][0] if rows else None
 
+    def tied(self) -> list[tuple[str, str]]:
+        """Every channel tied to a committee, with its committee."""
+        rows = self.db.execute("SELECT channel_id, committee FROM channel_committees ORDER BY channel_id")
+        return [(channel_id, committee) for channel_id, committee in rows]
+
     def tie(self, channel_id: str, committee: str, user_id: str) -> None:
         self.db["channel_committees"].upsert(
             {"channel_id": channel_id, "committee": committee, "set_by": user_id, "set_at": utc_timestamp()},

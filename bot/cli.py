@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable
@@ -13,15 +14,19 @@ from typing import TextIO
 import click
 
 import ingest
-from index.embed import DEFAULT_MODEL, Embedder, ModelError, load_embedder
+from index.digest import DIGEST_DAYS, digest
+from index.embed import DEFAULT_MODEL, Embedder, ModelError
 from index.filters import Filters
+from index.moderngov import sync_recorded
 from index.register import answer_question
 from index.search import PASSAGES, QuestionError
-from index.settings import IsoDate, configured_backend, index_option, model_for
+from index.settings import IsoDate, configured_backend, embedder_for, index_option, model_for
 from index.store import Store, StoreError
 
-from .config import slack_configured
-from .render import render_register, render_reply, render_status, write_register_csv
+from .channels import ChannelCommittees
+from .config import ConfigError, load_settings, slack_configured
+from .follow_through import FollowThrough, scheduled
+from .render import render_digest, render_register, render_reply, render_status, write_register_csv
 
 SLACK_HELP = """\
 Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) are not set.
@@ -49,10 +54,15 @@ class Session:
         self.store = Store(index_path)
         if self.store.model is None:
             raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (minutebook ingest PATH).")
-        model = model_for(self.store.model)
-        self.store.check_model(model)
-        backend = configured_backend(recorded=self.store.setting("backend"))
-        self.embedder: Embedder = load_embedder(model, backend, self.store.directory)
+        self.embedder: Embedder = embedder_for(self.store)
+
+
+def open_store(index_path: str) -> Store:
+    """The index, for the commands that need no model; a missing one is a sentence, not a traceback."""
+    try:
+        return Store(index_path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def open_session(index_path: str) -> Session:
@@ -166,10 +176,7 @@ def chat(index_path: str) -> None:
 @index_option
 def status(index_path: str) -> None:
     """Print what is indexed (committees, meetings, dates) and the ModernGov committees synced into it."""
-    try:
-        store = Store(index_path)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from None
+    store = open_store(index_path)
     click.echo(render_status(store.status(), store.sources(), index_path))
 
 
@@ -199,23 +206,31 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
     if use_http and not settings.signing_secret:
         raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
     session = open_session(index_path)
+    answerer = Answerer(session.store, session.embedder)
     try:
-        app = build_app(settings, Answerer(session.store, session.embedder))
+        app = build_app(settings, answerer)
     except (BoltError, SlackApiError, OSError) as error:
         raise click.ClickException(
             f"Could not check SLACK_BOT_TOKEN with Slack at {settings.api_url} ({error}): "
             "check the token and that Slack can be reached."
         ) from None
-    if use_http:
-        serve_http(app, host, port)
-        return
+    follow = FollowThrough(session.store, app.client, settings, lambda: session.embedder, answerer.lock)
+    scheduler = scheduled(settings.jobs, follow, index_path)
+    scheduler.start()
+    for name, when in scheduler.next_runs().items():
+        logging.getLogger(__name__).info("The %s job runs next at %s.", name, f"{when:%a %d %b %Y %H:%M %Z}")
     try:
-        serve_socket_mode(app, settings.app_token)
+        if use_http:
+            serve_http(app, host, port)
+        else:
+            serve_socket_mode(app, settings.app_token)
     except SlackApiError as error:
         raise click.ClickException(
             f"Slack refused the Socket Mode connection ({error.response.get('error')}): check SLACK_APP_TOKEN "
             "and that Socket Mode is on for the app."
         ) from None
+    finally:
+        scheduler.shutdown()
 
 
 @cli.command("eval")
@@ -303,10 +318,7 @@ def promises(
         except QuestionError as error:
             raise click.ClickException(str(error)) from None
     else:
-        try:
-            store = Store(index_path)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
+        store = open_store(index_path)
         entries = read_register(store, as_of, Filters(committee=committee), status=wanted)[:limit]
     if csv_file:
         write_register_csv(entries, csv_file)
@@ -314,3 +326,126 @@ def promises(
         click.echo(json.dumps([entry.to_json() for entry in entries], ensure_ascii=False, indent=2))
     else:
         click.echo(render_register(entries))
+
+
+def slack_follow_through(store: Store) -> FollowThrough:
+    """Posting from the command line, with the bot's Slack settings; refused in a sentence when they are not set."""
+    if not slack_configured():
+        raise click.ClickException(
+            "Posting needs Slack: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) as for "
+            "minutebook serve."
+        )
+    try:
+        return FollowThrough.from_settings(store, load_settings())
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command("digest")
+@index_option
+@click.option(
+    "--committee",
+    help="Committees whose name contains this [default: each committee tied to a Slack channel, else every one].",
+)
+@click.option("--as-of", type=IsoDate(), help="The day to judge from [default: today].")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=DIGEST_DAYS,
+    show_default=True,
+    help="How far ahead to look for a committee whose next meeting is not known from a synced ModernGov site.",
+)
+@click.option("--post", is_flag=True, help="Post each channel tied to a committee its digest in Slack, once a day.")
+@click.option(
+    "--before-meeting",
+    "before_meeting",
+    type=click.IntRange(0, 366),
+    metavar="DAYS",
+    help="With --post: only for committees whose next meeting is at most DAYS away, once for each meeting.",
+)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per committee.")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), help="Write a spreadsheet (- for stdout).")
+def digest_command(
+    index_path: str,
+    committee: str | None,
+    as_of: dt.date | None,
+    days: int,
+    post: bool,
+    before_meeting: int | None,
+    as_json: bool,
+    csv_file: TextIO | None,
+) -> None:
+    """What is due before each committee's next meeting: the register's overdue and open decisions and commitments
+    that fall due by then, most urgent first, each quoted with its citation, who is bound, its due date and status.
+
+    The next meeting is the one a synced ModernGov site lists (minutebook ingest --moderngov); without one,
+    --days ahead. --post sends each channel tied to a committee (/minutes channel) its digest; a digest already
+    posted that day (with --before-meeting, for that meeting) is not posted again, so cron or a second run is
+    harmless.
+    """
+    as_of = as_of or dt.date.today()
+    store = open_store(index_path)
+    if before_meeting is not None and not post:
+        raise click.UsageError("--before-meeting goes with --post.")
+    if post:
+        if as_json or csv_file:
+            raise click.UsageError("--post sends the digests to Slack: give it without --json or --csv.")
+        follow = slack_follow_through(store)
+        if not follow.channels.tied():
+            raise click.ClickException(
+                'No channel is tied to a committee: tie one in Slack with /minutes channel committee:"NAME".'
+            )
+        posted = follow.post_digests(as_of, days, before_meeting=before_meeting, committee=committee)
+        click.echo(f"Digests: {posted.summary('digest')}.")
+        if posted.failed:
+            sys.exit(1)
+        return
+    digests = [digest(store, name, as_of, days) for name in digest_committees(store, committee)]
+    if csv_file:
+        write_register_csv([entry for each in digests for entry in each.entries], csv_file)
+    elif as_json:
+        click.echo(json.dumps([each.to_json() for each in digests], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(render_digest(each) for each in digests))
+
+
+def digest_committees(store: Store, committee: str | None) -> list[str]:
+    """The committees to digest: those --committee names, else those tied to a channel, else every one."""
+    if committee:
+        named = store.committees_named(committee)
+        if not named:
+            raise click.ClickException(
+                f"No committee in the index matches “{committee}”: minutebook status lists them."
+            )
+        return named
+    tied = sorted({name for _, name in ChannelCommittees(store.db).tied()})
+    return tied or store.committees_named("")
+
+
+@cli.command("sync")
+@index_option
+def sync_command(index_path: str) -> None:
+    """Sync again every ModernGov committee synced into the index, for the year up to today, then post what is new
+    about watched topics (when Slack is set up): the bot's scheduled sync, run once, for cron."""
+    store = open_store(index_path)
+    reports = []
+    if not store.sources():
+        click.echo("No ModernGov site is synced into this index (minutebook ingest --moderngov URL adds one).")
+    else:
+        try:
+            reports = sync_recorded(
+                store,
+                model_for(store.model),
+                dt.date.today(),
+                on_removed=lambda meeting, reason: click.echo(f"Removed {meeting}: {reason}."),
+                backend=configured_backend(recorded=store.setting("backend")),
+            )
+        except (StoreError, ModelError) as error:
+            raise click.ClickException(str(error)) from None
+        for url, report in reports:
+            click.echo(f"{url}: {report.summary()}.")
+            if report.error:
+                click.echo(f"{url} stopped early: {report.error}", err=True)
+    ingest.post_watch_alerts(store)
+    if any(report.error for _, report in reports):
+        sys.exit(1)

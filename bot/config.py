@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
+
+from index.digest import DIGEST_DAYS
+
+from .schedule import Schedule, ScheduleError, configured_timezone, parse_schedule
 
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -17,6 +22,33 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Jobs:
+    """What `minutebook serve` does without being asked: sync the ModernGov committees in the index
+    (MINUTEBOOK_SYNC), post each committee channel its digest (MINUTEBOOK_DIGEST, looking MINUTEBOOK_DIGEST_DAYS
+    ahead when no meetings list is synced), in MINUTEBOOK_TIMEZONE; watches are run after every change."""
+
+    sync: Schedule | None = None
+    digest: Schedule | None = None
+    digest_days: int = DIGEST_DAYS
+    timezone: dt.tzinfo = dt.UTC
+
+
+def load_jobs(environ: Mapping[str, str] = os.environ) -> Jobs:
+    days = environ.get("MINUTEBOOK_DIGEST_DAYS", "").strip() or str(DIGEST_DAYS)
+    if not days.isdigit() or not 1 <= int(days) <= 366:
+        raise ConfigError(f"MINUTEBOOK_DIGEST_DAYS '{days}' is not a number of days: set it to 1 to 366, such as 28.")
+    try:
+        return Jobs(
+            sync=parse_schedule(environ.get("MINUTEBOOK_SYNC"), "MINUTEBOOK_SYNC"),
+            digest=parse_schedule(environ.get("MINUTEBOOK_DIGEST"), "MINUTEBOOK_DIGEST", before_meeting_allowed=True),
+            digest_days=int(days),
+            timezone=configured_timezone(environ),
+        )
+    except ScheduleError as error:
+        raise ConfigError(str(error)) from None
+
+
+@dataclass(frozen=True)
 class Settings:
     bot_token: str
     signing_secret: str
@@ -24,10 +56,12 @@ class Settings:
     api_url: str
     allowed_channels: frozenset[str]
     verify_requests: bool
+    jobs: Jobs = field(default_factory=Jobs)
 
     def channel_allowed(self, channel_id: str | None, channel_type: str | None = None) -> bool:
-        """Direct messages are always allowed; channels only when MINUTEBOOK_ALLOWED_CHANNELS lists them (if set)."""
-        if channel_type == "im" or (channel_id or "").startswith("D") or not self.allowed_channels:
+        """Direct messages (a D… conversation, or a person's U… or W… id for their messages with the bot) are always
+        allowed; channels only when MINUTEBOOK_ALLOWED_CHANNELS lists them (if set)."""
+        if channel_type == "im" or (channel_id or "").startswith(("D", "U", "W")) or not self.allowed_channels:
             return True
         return channel_id in self.allowed_channels
 
@@ -75,4 +109,5 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         api_url=api_url if api_url.endswith("/") else api_url + "/",
         allowed_channels=frozenset(channels),
         verify_requests=environ.get("MINUTEBOOK_INSECURE_SKIP_SLACK_SIGNATURES") != "1",
+        jobs=load_jobs(environ),
     )

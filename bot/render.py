@@ -13,6 +13,7 @@ from typing import TextIO
 import click
 
 from index.dates import in_words
+from index.digest import Digest
 from index.document import Reading, item_label
 from index.parse.pdf import TESSERACT_HELP
 from index.register import RegisterAnswer, RegisterEntry
@@ -150,6 +151,15 @@ def render_register(entries: list[RegisterEntry]) -> str:
             blocks.append("\n".join(lines))
         sections.append(click.style(title, underline=True) + "\n\n" + "\n\n".join(blocks))
     return "\n\n".join(sections)
+
+
+def render_digest(due: Digest) -> str:
+    """A committee's digest in the terminal: what it has due and up to when, then the entries as the register
+    shows them."""
+    heading = click.style(f"{due.committee}: due {due.horizon()}, as of {format_date(due.as_of)}", bold=True)
+    if not due.entries:
+        return f"{heading}\nNothing is overdue or falls due by then."
+    return f"{heading}\n\n{render_register(due.entries)}"
 
 
 DATE_SOURCE_WORDS = {

@@ -11,16 +11,19 @@ from .dates import in_words
 @dataclass(frozen=True)
 class Filters:
     """Limits a search to a committee (any part of its name or its council's, any case), a date range (both ends
-    included), and a document (any part of its path)."""
+    included), and a document (any part of its path); to passages holding register entries; and to passages that
+    entered the index after a generation (`added_after`, what a watch has not seen)."""
 
     committee: str | None = None
     after: dt.date | None = None
     before: dt.date | None = None
     document: str | None = None
     register: bool = False
+    added_after: int | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.committee or self.after or self.before or self.document or self.register)
+        limits = (self.committee, self.after, self.before, self.document, self.register)
+        return any(limits) or self.added_after is not None
 
     def describe(self) -> str:
         """The filters as a person would say them: committee “Cabinet” · on or after 1 January 2019."""
@@ -56,10 +59,12 @@ class Filters:
             before=other.before or self.before,
             document=other.document or self.document,
             register=other.register or self.register,
+            added_after=self.added_after if other.added_after is None else other.added_after,
         )
 
     def sql(self) -> tuple[str, dict[str, str]]:
-        """A WHERE clause over `meetings m`, `documents d` (and `chunks c` for the register), and its parameters."""
+        """A WHERE clause over `meetings m`, `documents d` (and `chunks c` for `register` and `added_after`), and its
+        parameters."""
         clauses, params = ["1 = 1"], {}
         if self.committee:
             clauses.append("(m.committee LIKE :committee ESCAPE '\\' OR m.council LIKE :committee ESCAPE '\\')")
@@ -78,6 +83,9 @@ class Filters:
                 "EXISTS (SELECT 1 FROM register r WHERE r.document_id = c.document_id "
                 "AND r.char_start < c.char_end AND r.char_end > c.char_start)"
             )
+        if self.added_after is not None:
+            clauses.append("c.first_generation > :added_after")
+            params["added_after"] = self.added_after
         return " AND ".join(clauses), params
 
 

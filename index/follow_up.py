@@ -7,7 +7,8 @@ register, in Minutebook or in Datasette's `register_status` view, then only comp
 `due_by` with the day (`index.migrations.REGISTER_STATUS`).
 
 An entry is followed up by the first later item of the same committee on the same
-subject worded as an update; "at the next meeting" is that committee's next meeting.
+subject worded as an update; "at the next meeting" is that committee's next meeting,
+indexed or listed by a synced ModernGov site.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ UPDATE_WORDS = re.compile(r"\b(update|progress|review|further report|follow[- ]u
 SUBJECT_STOPWORDS = {"update", "progress", "review", "report", "further", "and", "the", "of", "for", "on", "in", "to"}
 SUBJECT_OVERLAP = 0.6
 SUBJECT_WORD_LETTERS = 3
+HELD = "lower(coalesce(status, '')) <> 'cancelled'"
 
 
 def subject(title: str | None) -> set[str]:
@@ -60,7 +62,9 @@ def resolve(db: sqlite_utils.Database, committees: Iterable[str | None] | None =
         items[item["committee"]].append(item)
     meetings: dict[str | None, list[str]] = defaultdict(list)
     for meeting in db.query(
-        f"SELECT committee, date FROM meetings m WHERE date IS NOT NULL AND {where} ORDER BY date", params
+        f"SELECT committee, date FROM meetings m WHERE date IS NOT NULL AND {where} UNION "
+        f"SELECT committee, date FROM meeting_calendar m WHERE {HELD} AND {where} ORDER BY date",
+        params,
     ):
         meetings[meeting["committee"]].append(meeting["date"])
     updates = []

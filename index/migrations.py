@@ -205,12 +205,12 @@ def m006_council_date_source_ocr(db: sqlite_utils.Database) -> None:
 @migration
 def m007_register_search_and_status(db: sqlite_utils.Database) -> None:
     """The register searchable (full text of its text, owner and due phrase, kept in step by triggers) and
-    browsable with its status: `due_by` and `followed_up_item_id` stored beside each entry (`index.follow_up`,
-    worked out here for entries already indexed), and the `register_status` view, each entry with its meeting,
-    agenda item, document and follow-up, and its status as of today (UTC) by `REGISTER_STATUS`."""
+    browsable with its status: `due_by` and `followed_up_item_id` stored beside each entry (`index.follow_up`;
+    worked out for entries already indexed by m009, which adds a table it reads), and the `register_status` view,
+    each entry with its meeting, agenda item, document and follow-up, and its status as of today (UTC) by
+    `REGISTER_STATUS`."""
     db["register"].add_column("due_by", str)
     db["register"].add_column("followed_up_item_id", int, fk="items", fk_col="id")
-    follow_up.resolve(db)
     db.create_view("register_status", REGISTER_STATUS_VIEW.format(status=REGISTER_STATUS.format(as_of="date('now')")))
     db["register"].enable_fts(["text", "owner", "due_phrase"], tokenize=FTS_TOKENIZER, create_triggers=True)
 
@@ -221,3 +221,39 @@ def m008_channel_committees(db: sqlite_utils.Database) -> None:
     db["channel_committees"].create(
         {"channel_id": str, "committee": str, "set_by": str, "set_at": str}, pk="channel_id"
     )
+
+
+@migration
+def m009_follow_through(db: sqlite_utils.Database) -> None:
+    """What the bot says without being asked. `chunks.first_generation`: the generation a passage's text first
+    entered its document, kept when the document is replaced, so that a watch sees only passages that are new.
+    `watches`: topics a channel or person follows. `watch_seen`: passages (by a hash of their text) a watch has
+    already posted. `posts`: every message the bot posted of itself, by a key that says what it was, so that it is
+    never posted twice. `meeting_calendar`: the meetings a ModernGov site lists, past and to come, so that a digest
+    knows a committee's next meeting."""
+    db["chunks"].add_column("first_generation", int, not_null_default=0)
+    db.execute("UPDATE chunks SET first_generation = generation")
+    db["watches"].create(
+        {
+            "id": int,
+            "topic": str,
+            "committee": str,
+            "channel_id": str,
+            "user_id": str,
+            "created_at": str,
+            "last_generation": int,
+        },
+        pk="id",
+    )
+    db["watch_seen"].create(
+        {"watch_id": int, "passage": str}, pk=("watch_id", "passage"), foreign_keys=[("watch_id", "watches", "id")]
+    )
+    db["posts"].create(
+        {"key": str, "kind": str, "channel_id": str, "state": str, "ts": str, "posted_at": str}, pk="key"
+    )
+    db["meeting_calendar"].create(
+        {"site": str, "meeting_id": str, "committee_id": str, "committee": str, "date": str, "status": str},
+        pk=("site", "meeting_id"),
+    )
+    db["meeting_calendar"].create_index(["committee", "date"])
+    follow_up.resolve(db)

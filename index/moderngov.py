@@ -41,6 +41,10 @@ HEADERS = {"User-Agent": "Minutebook (committee minutes search)", "Accept": "tex
 # The longest a site's Retry-After makes a sync wait before asking again: a site that asks for longer is asked sooner,
 # and the sync gives up when it has run out of tries, rather than sit silent for hours.
 MAX_RETRY_AFTER = 60.0
+# How far past `until` a sync reads the meetings list, so that a digest knows each committee's next meeting.
+CALENDAR_AHEAD = dt.timedelta(days=366)
+# How far back a sync looks unless told otherwise: minutes are published, and corrected, weeks after a meeting.
+LOOK_BACK = dt.timedelta(days=365)
 
 
 class ModernGovError(Exception):
@@ -394,7 +398,8 @@ def sync(
     """Bring the index up to date with the committees' meetings from `since` to `until`, both included.
 
     Each meeting is saved as soon as it is done, so a failure part-way stops the sync (see `SyncReport.error`)
-    and keeps everything before it; the next run carries on from there.
+    and keeps everything before it; the next run carries on from there. The meetings listed for the year after
+    `until` are recorded too (`Store.save_calendar`): they have no minutes yet, but say when each committee meets next.
     """
     indexer = Indexer(store, model, backend)
     started = time.perf_counter()
@@ -438,7 +443,16 @@ def sync(
             tqdm(desc="chunks", unit="chunk", disable=not show, position=1) as chunk_bar,
         ):
             for committee in committees:
-                listed = site.meetings(committee, since, until)
+                calendar = site.meetings(committee, since, until + CALENDAR_AHEAD)
+                store.save_calendar(
+                    site.url,
+                    committee.id,
+                    committee.title,
+                    [(each.id, each.date, each.status) for each in calendar],
+                    since,
+                    until + CALENDAR_AHEAD,
+                )
+                listed = [each for each in calendar if each.date <= until]
                 meeting_bar.total += len(listed)
                 meeting_bar.refresh()
                 for each in listed:
@@ -475,3 +489,28 @@ def sync(
             }
         )
     return report
+
+
+def sync_recorded(
+    store: Store,
+    model: str,
+    until: dt.date,
+    on_removed: Callable[[str, str], None] | None = None,
+    backend: str = "torch",
+) -> list[tuple[str, SyncReport]]:
+    """Sync again, for the year up to `until`, every ModernGov committee synced into the index before (the
+    `sources` table): what `minutebook sync` and the bot's scheduled sync do. A site that fails is reported in its
+    `SyncReport.error`, and the other sites are synced all the same."""
+    committee_ids: dict[str, list[str]] = {}
+    for source in store.sources():
+        committee_ids.setdefault(source["site"], []).append(source["committee_id"])
+    reports = []
+    for url, ids in committee_ids.items():
+        try:
+            site = Site(url)
+            committees = choose_committees(site.committees(), ids, site.url)
+        except ModernGovError as error:
+            reports.append((url, SyncReport(error=str(error))))
+            continue
+        reports.append((url, sync(site, store, model, committees, until - LOOK_BACK, until, on_removed, backend)))
+    return reports

@@ -7,7 +7,8 @@ import os
 
 import click
 
-from .embed import DEFAULT_MODEL, ModelError
+from .embed import DEFAULT_MODEL, Embedder, ModelError, load_embedder
+from .store import Store
 
 BACKENDS = ("torch", "onnx")
 
@@ -36,6 +37,14 @@ def configured_backend(requested: str | None = None, recorded: str | None = None
 def model_for(recorded: str | None, requested: str | None = None) -> str:
     """The model to use: the one asked for, else the one the index was built with, else the bundled MiniLM."""
     return requested or configured_model() or recorded or DEFAULT_MODEL
+
+
+def embedder_for(store: Store) -> Embedder:
+    """The embedding model of an index that holds minutes, run as configured: what answering and watches search
+    with."""
+    model = model_for(store.model)
+    store.check_model(model)
+    return load_embedder(model, configured_backend(recorded=store.setting("backend")), store.directory)
 
 
 class IsoDate(click.ParamType):

@@ -167,6 +167,7 @@ class Store:
         """Write one document with its items, chunks, vectors and register entries in one transaction, replacing
         any earlier version."""
         with self.db.atomic():
+            first_seen = self._first_generations(source)
             committees = self._delete_documents([source])
             generation = self.generation + 1
             meeting_ids = [self._meeting_id(meeting) for meeting in document.meetings]
@@ -220,6 +221,7 @@ class Store:
                     "text": document.text[chunk.start : chunk.end],
                     "embedding": vector.astype(np.float32).tobytes(),
                     "generation": generation,
+                    "first_generation": first_seen.get(document.text[chunk.start : chunk.end], generation),
                     "ocr": int(chunk.ocr),
                 }
                 for position, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
@@ -243,6 +245,16 @@ class Store:
             )
             follow_up.resolve(self.db, committees | {meeting.committee for meeting in document.meetings})
             self._set("generation", str(generation))
+
+    def _first_generations(self, source: str) -> dict[str, int]:
+        """The passages of the document now at `source`, by their text, with the generation each first entered it:
+        a passage that a new version keeps is not new."""
+        rows = self.db.execute(
+            "SELECT c.text, MIN(c.first_generation) FROM chunks c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.source = ? GROUP BY c.text",
+            [source],
+        ).fetchall()
+        return dict(rows)
 
     def _delete_documents(self, sources: Iterable[str]) -> set[str | None]:
         """Delete these documents and what hangs on them; returns the committees whose meetings they recorded."""
@@ -310,6 +322,46 @@ class Store:
     def sources(self) -> list[dict]:
         """The ModernGov committees synced into this index, with when and how much."""
         return list(self.db.query("SELECT * FROM sources ORDER BY site, committee"))
+
+    def save_calendar(
+        self,
+        site: str,
+        committee_id: str,
+        committee: str,
+        meetings: Iterable[tuple[str, dt.date, str]],
+        since: dt.date,
+        until: dt.date,
+    ) -> None:
+        """Record the meetings (id, date, status) a ModernGov site lists for a committee from `since` to `until`,
+        in place of those it listed before for those days, and work out again when its entries fall due."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM meeting_calendar WHERE site = ? AND committee_id = ? AND date BETWEEN ? AND ?",
+                [site, committee_id, since.isoformat(), until.isoformat()],
+            )
+            self.db["meeting_calendar"].upsert_all(
+                (
+                    {
+                        "site": site,
+                        "meeting_id": meeting_id,
+                        "committee_id": committee_id,
+                        "committee": committee,
+                        "date": date.isoformat(),
+                        "status": status,
+                    }
+                    for meeting_id, date, status in meetings
+                ),
+                pk=("site", "meeting_id"),
+            )
+            follow_up.resolve(self.db, [committee])
+
+    def next_meeting(self, committee: str, after: dt.date) -> dt.date | None:
+        """The committee's first meeting after `after` that a synced ModernGov site lists and has not cancelled."""
+        rows = self.db.execute(
+            f"SELECT MIN(date) FROM meeting_calendar WHERE committee = ? AND date > ? AND {follow_up.HELD}",
+            [committee, after.isoformat()],
+        ).fetchall()
+        return dt.date.fromisoformat(rows[0][0]) if rows[0][0] else None
 
     def vectors(self) -> faiss.Index:
         """The FAISS index of the current generation (see `index.vectors`)."""

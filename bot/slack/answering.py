@@ -15,6 +15,7 @@ from index.store import Store
 
 from ..answer_log import AnswerLog
 from ..channels import ChannelCommittees, scoped
+from ..watches import Watch, Watches
 
 MENTION = re.compile(r"<[@#!][^>]*>")
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
@@ -46,6 +47,7 @@ class Answerer:
         self.k = k
         self.log = AnswerLog(store.db)
         self.channels = ChannelCommittees(store.db)
+        self.watches = Watches(store.db)
         self.lock = threading.Lock()
 
     def ask(self, question: str, user_id: str, channel_id: str | None) -> SavedAnswer:
@@ -110,6 +112,23 @@ class Answerer:
             if len(named) == 1:
                 self.channels.tie(channel_id, named[0], user_id)
             return named
+
+    def watch(self, topic: str, committee: str | None, place: str, user_id: str) -> Watch:
+        """Watch `topic` for `place` (a channel, or a person's direct messages) from now on."""
+        with self.lock:
+            return self.watches.add(topic, committee, place, user_id, self.store.generation)
+
+    def watches_in(self, place: str) -> list[Watch]:
+        with self.lock:
+            return self.watches.in_channel(place)
+
+    def unwatch(self, watch_id: int, place: str) -> Watch | None:
+        with self.lock:
+            return self.watches.remove(watch_id, place)
+
+    def committees_named(self, words: str) -> list[str]:
+        with self.lock:
+            return self.store.committees_named(words)
 
     def status(self) -> dict:
         with self.lock:

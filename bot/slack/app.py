@@ -13,6 +13,11 @@ from .answering import Answerer
 from .listeners import register_listeners
 
 
+def web_client(settings: Settings) -> WebClient:
+    """Slack's Web API with the bot's token, at SLACK_API_URL when that is set."""
+    return WebClient(token=settings.bot_token, base_url=settings.api_url)
+
+
 def build_app(settings: Settings, answerer: Answerer) -> App:
     if not settings.verify_requests:
         logging.getLogger(__name__).warning(
@@ -21,7 +26,7 @@ def build_app(settings: Settings, answerer: Answerer) -> App:
     app = App(
         token=settings.bot_token,
         signing_secret=settings.signing_secret or None,
-        client=WebClient(token=settings.bot_token, base_url=settings.api_url),
+        client=web_client(settings),
         request_verification_enabled=settings.verify_requests,
     )
     app.middleware(guards.ignore_slack_retries)

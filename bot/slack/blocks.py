@@ -8,17 +8,20 @@ from itertools import groupby
 from pathlib import PurePath
 
 from index.chunk import sentence_spans
+from index.digest import Digest
 from index.document import item_label
 from index.register import RegisterAnswer, RegisterEntry
 from index.search import Answer, Passage
 
 from ..render import OCR_NOTE, count, format_date, meeting_body, paragraphs, span, utc_time
+from ..watches import Watch, WatchAlert
 from .answering import SavedAnswer
 
 TEXT_LIMIT = 3000
 QUOTE_LIMIT = 2800
 BLOCK_LIMIT = 50
 REGISTER_SHOWN = 12
+WATCH_SHOWN = 5
 
 
 def escape(text: str) -> str:
@@ -180,6 +183,9 @@ HOW_TO_ASK = (
     '*A committee\'s channel*: `/minutes channel committee:"Planning"` ties a channel to a committee, so that '
     "questions asked there are about its meetings (add “across all committees” to search them all); "
     "`/minutes channel` shows it, `/minutes channel none` unties it.\n"
+    "*Watch a topic*: `/minutes watch school transport` posts the new passages about it after each ingest of the "
+    'minutes (add `committee:"Planning"` to narrow it); `/minutes watches` lists them, `/minutes unwatch 3` stops '
+    "one.\n"
     "I only ever quote the minutes, with the committee, meeting date, agenda item and document of each passage."
 )
 
@@ -223,6 +229,20 @@ def home_view(status: dict, examples: Iterable[str]) -> dict:
     return {"type": "home", "blocks": blocks}
 
 
+def watches_message(watches: list[Watch], where: str) -> dict:
+    if not watches:
+        return plain_message(f"Nothing is watched {where}. /minutes watch TOPIC sets a watch.")
+    lines = [f"*Watches {where}*"]
+    for watch in watches:
+        committee = f' committee:"{escape(watch.committee)}"' if watch.committee else ""
+        lines.append(
+            f"• *{watch.id}*: “{escape(watch.topic)}”{committee}, set by <@{watch.user_id}> on "
+            f"{format_date(dt.date.fromisoformat(watch.created_at[:10]))}"
+        )
+    lines.append("`/minutes unwatch N` stops one.")
+    return {"text": f"{count(len(watches), 'watch', 'watches')} {where}", "blocks": [section("\n".join(lines))]}
+
+
 def plain_message(text: str) -> dict:
     return {"text": text, "blocks": [section(escape(text))]}
 
@@ -253,19 +273,73 @@ def register_message(answer: RegisterAnswer, answer_id: int, today: dt.date) -> 
         blocks = [section(f"Nothing in the register of decisions and commitments matches “{question}”."), *filters]
         return {"text": "Nothing in the register matches.", "blocks": blocks}
     blocks = [section(f"*{count(len(entries), 'entry', 'entries')} from the register* for “{question}”"), *filters]
-    for entry in entries[:REGISTER_SHOWN]:
+    blocks += entry_blocks(entries[:REGISTER_SHOWN], today)
+    blocks.append(feedback_actions(answer_id, shareable=False))
+    return {"text": entry_text(entries[0], today), "blocks": blocks[:BLOCK_LIMIT]}
+
+
+def entry_blocks(entries: list[RegisterEntry], today: dt.date) -> list[dict]:
+    """Register entries laid out like answers: each quote, then its status, due date, who is bound, the later item
+    that followed it up, and its citation."""
+    blocks = []
+    for entry in entries:
         blocks.append(section(quote(entry.text, QUOTE_LIMIT)))
         status = entry.status.capitalize()
         due = (
             f"due {format_date(entry.due)}" if entry.due else (f"due “{entry.due_phrase}”" if entry.due_phrase else "")
         )
+        if entry.due and entry.due_phrase:
+            due += f" (“{escape(entry.due_phrase)}”)"
         facts = [f"*{status}*", entry.kind, due, f"bound: {escape(entry.owner)}" if entry.owner else ""]
         if entry.followed_up_by:
             later = entry.followed_up_by
             link = f"<{later.url}|{escape(later.item)}>" if later.url else escape(later.item)
             facts.append(f"followed up {format_date(later.date)}: {link}")
         blocks.append(context(" · ".join(fact for fact in facts if fact) + "\n" + citation(entry, today)))
-    blocks.append(feedback_actions(answer_id, shareable=False))
-    first = entries[0]
-    text = f"{first.status.capitalize()}: “{' '.join(first.text.split())}” — {citation(first, today)}"
+    return blocks
+
+
+def entry_text(entry: RegisterEntry, today: dt.date) -> str:
+    """What notifications get for register entries: the first, with its status and citation."""
+    text = f"{entry.status.capitalize()}: “{' '.join(entry.text.split())}” — {citation(entry, today)}"
+    return shorten(text, TEXT_LIMIT)
+
+
+def watch_message(alert: WatchAlert, today: dt.date) -> dict:
+    """New passages about a watched topic, grouped by meeting, at most `WATCH_SHOWN`, then how many more there are
+    and the question that finds them."""
+    watch, passages = alert.watch, alert.passages
+    topic = escape(watch.topic)
+    where = f" in the minutes of the {escape(alert.committee)}" if alert.committee else " in the minutes"
+    blocks = [section(f"*New about “{topic}”*{where}: {count(len(passages), 'passage')} since the last ingest.")]
+    shown = passages[:WATCH_SHOWN]
+    blocks += passage_blocks(sorted(shown, key=lambda passage: passage.date or dt.date.min, reverse=True), today)
+    more = len(passages) - len(shown)
+    follow = f"Watch {watch.id}, set by <@{watch.user_id}>: `/minutes unwatch {watch.id}` stops it."
+    if more:
+        dates = [passage.date for passage in passages if passage.date]
+        question = watch.topic + (f' committee:"{alert.committee}"' if alert.committee else "")
+        question += f" after:{min(dates).isoformat()}" if dates else ""
+        follow = f"…and {more} more: `/minutes {escape(question)}` shows them. " + follow
+    blocks.append(context(follow))
+    best = passages[0]
+    text = f"New about “{watch.topic}”: “{' '.join(best.text.split())}” — {citation(best, today)}"
     return {"text": shorten(text, TEXT_LIMIT), "blocks": blocks[:BLOCK_LIMIT]}
+
+
+def digest_message(due: Digest) -> dict:
+    """A committee's digest: what is overdue or falls due by its next meeting, most urgent first."""
+    committee, horizon = escape(due.committee), due.horizon()
+    if not due.entries:
+        text = f"Nothing in the register of the {due.committee} is overdue or falls due {horizon}."
+        return {"text": text, "blocks": [section(escape(text))]}
+    overdue = sum(entry.status == "overdue" for entry in due.entries)
+    heading = (
+        f"*What the {committee} has due {horizon}*: {count(len(due.entries), 'entry', 'entries')} from the register, "
+        f"{overdue} overdue, as of {format_date(due.as_of)}."
+    )
+    blocks = [section(heading), *entry_blocks(due.entries[:REGISTER_SHOWN], due.as_of)]
+    more = len(due.entries) - REGISTER_SHOWN
+    if more > 0:
+        blocks.append(context(f"…and {more} more: `/minutes promises` lists the register."))
+    return {"text": entry_text(due.entries[0], due.as_of), "blocks": blocks[:BLOCK_LIMIT]}

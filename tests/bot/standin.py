@@ -40,6 +40,7 @@ class SlackStandIn:
         self.calls: list[Call] = []
         self.holds: list[Hold] = []
         self.members: dict[str, list[str]] = {}  # conversations.members, by channel
+        self.refusals: dict[str, str] = {}  # chat.postMessage to these channels fails with this error
         self.arrived = threading.Condition()
         stand_in = self
 
@@ -90,6 +91,8 @@ class SlackStandIn:
                     "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0MINUTEBOOK"}  # fmt: skip
         if method.startswith("/response/"):
             return {"ok": True}
+        if method == "chat.postMessage" and params.get("channel") in self.refusals:
+            return {"ok": False, "error": self.refusals[params["channel"]]}
         if method in {"chat.postMessage", "chat.update"}:
             return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}", "message": params}
         if method == "chat.postEphemeral":

@@ -280,6 +280,13 @@ def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, t
         ({"SLACK_API_URL": "slack.example"}, "SLACK_API_URL 'slack.example' is not a URL"),
         ({"MINUTEBOOK_ALLOWED_CHANNELS": "#general"}, "MINUTEBOOK_ALLOWED_CHANNELS should list channel IDs"),
         ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN should be an app-level token starting with xapp-"),
+        (
+            {"MINUTEBOOK_DIGEST": "fortnightly"},
+            'MINUTEBOOK_DIGEST "fortnightly" is not a schedule: write "daily 02:00"',
+        ),
+        ({"MINUTEBOOK_SYNC": "7 days before each meeting"}, "MINUTEBOOK_SYNC cannot run before each meeting"),
+        ({"MINUTEBOOK_TIMEZONE": "Eastmoor/County Hall"}, "MINUTEBOOK_TIMEZONE"),
+        ({"MINUTEBOOK_DIGEST_DAYS": "a month"}, "MINUTEBOOK_DIGEST_DAYS 'a month' is not a number of days"),
     ],
 )
 def test_bad_settings_get_one_clear_sentence(bot_index, environment, message):

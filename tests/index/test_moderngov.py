@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.render import render_answer
 from index import migrations, moderngov
+from index.digest import digest
 from index.embed import DEFAULT_MODEL
 from index.moderngov import (
     MAX_RETRY_AFTER,
@@ -214,6 +215,25 @@ def test_a_failure_part_way_keeps_what_was_synced(site, tmp_path, embedder):
     )
 
 
+def test_a_sync_records_the_meetings_to_come_so_that_a_digest_knows_the_next_one(site, tmp_path, embedder):
+    site.listed["201"] += [("5105", UNTIL + dt.timedelta(days=16), "Cancelled"), ("5106", dt.date(2026, 9, 10), "")]
+    store = Store(tmp_path / "index", create=True)
+    client = polite(site.url)
+    report = sync(
+        client, store, DEFAULT_MODEL, choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL
+    )
+
+    assert report.error is None and site.requested("GetMeeting?lMeetingId=5106") == 0, "no minutes to fetch yet"
+    assert store.next_meeting(HIGHWAYS, UNTIL) == dt.date(2026, 9, 10), "the cancelled meeting is not the next"
+    assert store.next_meeting(HIGHWAYS, dt.date(2026, 2, 1)) == dt.date(2026, 2, 12)
+    due = digest(store, HIGHWAYS, UNTIL)
+    assert (due.next_meeting, due.until) == (dt.date(2026, 9, 10), dt.date(2026, 9, 10))
+
+    site.listed["201"].pop()
+    sync(client, store, DEFAULT_MODEL, choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL)
+    assert store.next_meeting(HIGHWAYS, UNTIL) is None, "a meeting the site no longer lists is forgotten"
+
+
 def test_a_site_without_the_web_service_is_one_sentence(site):
     with pytest.raises(ModernGovError) as off:
         polite(f"{site.url}/off").committees()
@@ -362,6 +382,11 @@ def test_the_commands_list_sync_ask_and_tell_status(site, tmp_path):
     assert "; model all-MiniLM-L6-v2; exact vector search.\n" in status.stdout
     assert f"  {HIGHWAYS} (201) at {site.url}: 3 meetings, 6 items; synced " in status.stdout
     assert "for 1 December 2025 to 30 June 2026; 1 restricted item left out" in status.stdout
+
+    resynced = run("-m", "bot", "sync", "--index", index)
+    assert resynced.returncode == 0, resynced.stderr
+    assert resynced.stdout.startswith(f"{site.url}: 0 meetings added, 0 updated, "), resynced.stdout
+    assert ", 0 removed, " in resynced.stdout, "a sync from cron changes nothing that has not changed"
 
 
 def test_the_command_says_what_is_wrong_in_one_sentence(site, tmp_path):

@@ -37,13 +37,18 @@ def chunk_ids(store: Store) -> np.ndarray:
     return np.array([row[0] for row in store.db.execute("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
 
 
-@pytest.fixture
-def store(tmp_path) -> Store:
-    store = Store(tmp_path, create=True)
+def samples_store(directory: Path) -> Store:
+    """The Environment committee's sample minutes and one CYP meeting, saved with vectors that need no model."""
+    store = Store(directory, create=True)
     for path in sorted(ENVIRONMENT.iterdir()):
         save(store, path)
     save(store, CYP_MINUTES)
     return store
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return samples_store(tmp_path)
 
 
 def test_passages_are_verbatim_spans_of_their_document(store):
@@ -160,3 +165,39 @@ def test_follow_ups_are_found_again_when_a_later_meeting_comes_and_goes(tmp_path
     assert followed_up() == {None, "Youth Service Funding – Update"}
     store.remove(str(later.resolve()))
     assert followed_up() == {None}
+
+
+def test_a_new_version_of_a_document_keeps_when_its_unchanged_passages_first_came(tmp_path):
+    store = Store(tmp_path / "index", create=True)
+    minutes = tmp_path / "2023-03-14-minutes.txt"
+    text = CYP_MINUTES.read_text(encoding="utf-8")
+    minutes.write_text(text, encoding="utf-8")
+    save(store, minutes)
+    first = store.generation
+    changed = "The meeting closed at 12.20 pm."
+    minutes.write_text(text.replace(changed, "The Chair thanked the Head of SEND and Inclusion. " + changed), "utf-8")
+    save(store, minutes)
+
+    new = store.allowed_ids(Filters(added_after=first))
+    assert store.generation == first + 1 and 0 < len(new) < store.chunk_count
+    assert all("The Chair thanked the Head of SEND" in row["text"] for row in store.passages(new.tolist()).values())
+    assert len(store.allowed_ids(Filters(added_after=first, committee="Environment"))) == 0
+    assert len(store.allowed_ids(Filters(added_after=store.generation))) == 0
+
+
+def test_a_synced_meetings_list_says_when_the_next_meeting_falls(store):
+    committee = "Environment and Transport Committee"
+    promised = "options for extending the Moorlink zone"
+
+    def moorlink() -> dict:
+        return next(row for row in store.register_rows(Filters(), TODAY) if promised in row["text"])
+
+    assert moorlink()["due_by"] is None, "no later meeting is indexed"
+    assert store.next_meeting(committee, dt.date(2025, 2, 4)) is None
+    listed = [("701", dt.date(2025, 3, 4), "Cancelled"), ("702", dt.date(2025, 4, 8), "Confirmed")]
+    store.save_calendar("https://mg.example.gov.uk", "9", committee, listed, dt.date(2024, 2, 4), dt.date(2026, 2, 4))
+
+    assert store.next_meeting(committee, dt.date(2025, 2, 4)) == dt.date(2025, 4, 8), "a cancelled meeting is not"
+    assert moorlink()["due_by"] == "2025-04-08" and moorlink()["status"] == "overdue"
+    store.save_calendar("https://mg.example.gov.uk", "9", committee, [], dt.date(2024, 2, 4), dt.date(2026, 2, 4))
+    assert store.next_meeting(committee, dt.date(2025, 2, 4)) is None and moorlink()["due_by"] is None

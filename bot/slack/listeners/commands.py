@@ -3,6 +3,7 @@ with a button to share it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.search import QuestionError
+from index.search import TERM, QuestionError, written_filters
 
 from ...config import Settings
 from .. import blocks
@@ -120,11 +121,83 @@ def _not_a_member(request: Request) -> str | None:
         )
 
 
+def _place(request: Request) -> str:
+    """Where a watch set here posts: the channel, or in a direct message the person (their messages with the bot)."""
+    channel_id = request.channel_id or ""
+    return channel_id if channel_id.startswith(("C", "G")) else request.user_id
+
+
+def _watch(request: Request) -> dict:
+    """`watch TOPIC [committee:"NAME"]`: after every ingest or sync, post here the new passages about TOPIC. The
+    watch is announced in the channel, which also shows that the bot may post there."""
+    topic, written = written_filters(request.text)
+    if written.after or written.before:
+        return blocks.plain_message(
+            'A watch looks at minutes as they arrive: give a topic, and committee:"NAME" if you like, without after: '
+            "or before:."
+        )
+    if not TERM.search(topic):
+        return blocks.plain_message('Say what to watch: /minutes watch school transport committee:"Planning".')
+    answerer, place = request.answerer, _place(request)
+    watch = answerer.watch(topic, written.committee, place, request.user_id)
+    scope = written.committee and f" in the minutes of committees matching “{written.committee}”"
+    if not scope and place == request.channel_id:
+        tied = answerer.channel_committee(place)
+        scope = tied and f" in the minutes of the {tied}"
+    scope = scope or ""
+    if place == request.channel_id:
+        try:
+            request.client.chat_postMessage(
+                channel=place,
+                text=f"<@{request.user_id}> set watch {watch.id} here: new passages about “{blocks.escape(topic)}”"
+                f"{blocks.escape(scope)} will be posted after each ingest of the minutes.",
+            )
+        except SlackApiError as error:
+            answerer.unwatch(watch.id, place)
+            return blocks.plain_message(
+                f"I can't post in this channel ({error.response.get('error')}), so I set no watch: invite me with "
+                "/invite @Minutebook, then try again."
+            )
+    where = "here" if place == request.channel_id else "in your direct messages with me"
+    note = ""
+    if written.committee and not answerer.committees_named(written.committee):
+        note = f" No committee in the minutes matches “{written.committee}” yet: its minutes are watched once ingested."
+    return blocks.plain_message(
+        f"Watch {watch.id}: I'll post new passages about “{topic}”{scope} {where} after each ingest.{note} "
+        f"/minutes watches lists the watches {where}; /minutes unwatch {watch.id} stops this one."
+    )
+
+
+def _watches(request: Request) -> dict:
+    place = _place(request)
+    where = "here" if place == request.channel_id else "in your direct messages"
+    return blocks.watches_message(request.answerer.watches_in(place), where)
+
+
+def _unwatch(request: Request) -> dict:
+    place = _place(request)
+    number = request.text.lstrip("#")
+    if not number.isdigit():
+        return blocks.plain_message("Give the watch's number: /minutes unwatch 3 (/minutes watches lists them).")
+    watch = request.answerer.unwatch(int(number), place)
+    if watch is None:
+        return blocks.plain_message(f"There is no watch {number} here: /minutes watches lists the watches here.")
+    if place == request.channel_id:
+        with contextlib.suppress(SlackApiError):  # the watch is stopped whether or not the channel hears of it
+            request.client.chat_postMessage(
+                channel=place, text=f"<@{request.user_id}> stopped watch {watch.id} (“{blocks.escape(watch.topic)}”)."
+            )
+    return blocks.plain_message(f"Watch {watch.id} (“{watch.topic}”) is stopped.")
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": Subcommand(lambda request: blocks.help_message()),
     "status": Subcommand(lambda request: blocks.status_message(request.answerer.status())),
     "promises": Subcommand(_promises, takes_text=True, searches=True),
     "channel": Subcommand(_channel, takes_text=True),
+    "watch": Subcommand(_watch, takes_text=True, searches=True),
+    "watches": Subcommand(_watches),
+    "unwatch": Subcommand(_unwatch, takes_text=True),
 }
 
 

@@ -1,0 +1,243 @@
+"""What the bot says without being asked: new passages about watched topics, and digests of what is due.
+
+The bot's scheduler, `minutebook sync`, `minutebook digest --post` and `minutebook ingest` (when Slack is set up)
+all run these through `FollowThrough`; every post is claimed in the `posts` table first, so whichever of them runs,
+and however often, each alert and each digest reaches its channel once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from index.digest import DIGEST_DAYS, Digest, digest
+from index.embed import Embedder
+from index.filters import Filters
+from index.moderngov import sync_recorded
+from index.search import Passage, QuestionError, content_terms, search, term_coverage
+from index.settings import configured_backend, embedder_for, model_for
+from index.store import Store
+
+from .channels import ChannelCommittees, scoped
+from .config import Jobs, Settings
+from .posts import Posts
+from .schedule import Scheduler
+from .slack.app import web_client
+from .slack.blocks import digest_message, watch_message
+from .watches import Watch, WatchAlert, Watches, passage_key
+
+WATCH_CANDIDATES = 50
+# A watch speaks unasked, so it posts only passages clearly about its topic: close in meaning and naming it (every
+# word of it, in the passage or its agenda item's title). On the sample minutes, 20 topics, 83% of what this posts
+# is on topic, against 33% for the search's answer floor (scripts/watch_floor.py, docs/retrieval.md).
+WATCH_SIMILARITY = 0.35
+WATCH_WORDS = 1.0
+WATCH_CHECK_SECONDS = 60
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Posted:
+    """What a round of posting did: messages sent, messages sent before (not sent again), and the channels where
+    sending failed, with Slack's reason."""
+
+    sent: int = 0
+    already: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def summary(self, noun: str) -> str:
+        parts = [f"{self.sent} {noun}{'s' * (self.sent != 1)} posted"]
+        if self.already:
+            parts.append(f"{self.already} already posted before")
+        if self.failed:
+            parts.append(f"{len(self.failed)} could not be posted ({'; '.join(self.failed)})")
+        return ", ".join(parts)
+
+
+class FollowThrough:
+    """Watch alerts and digests for one index, posted with one Slack client to the channels `settings` allows.
+    `lock` is the one the bot's listeners hold while they use the store; the embedding model is loaded only when a
+    watch has something new to search."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: WebClient,
+        settings: Settings,
+        load_embedder: Callable[[], Embedder],
+        lock: threading.Lock | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.settings = settings
+        self.load_embedder = load_embedder
+        self.lock = lock or threading.Lock()
+        self.watches = Watches(store.db)
+        self.posts = Posts(store.db)
+        self.channels = ChannelCommittees(store.db)
+        self._embedder: Embedder | None = None
+
+    @classmethod
+    def from_settings(cls, store: Store, settings: Settings) -> FollowThrough:
+        """For the commands that post (ingest, sync, digest --post): Slack as the bot's settings give it."""
+        return cls(store, web_client(settings), settings, lambda: embedder_for(store))
+
+    def run_watches(self) -> Posted:
+        """Post, for each watch, the passages about its topic that entered the index since its last run."""
+        posted = Posted()
+        with self.lock:
+            watches, generation = self.watches.all(), self.store.generation
+        for watch in watches:
+            if watch.last_generation < generation and self.settings.channel_allowed(watch.channel_id):
+                try:
+                    self._run_watch(watch, generation, posted)
+                except QuestionError as error:
+                    logger.warning("Watch %d (“%s”) cannot be searched: %s", watch.id, watch.topic, error)
+        return posted
+
+    def alert(self, watch: Watch) -> WatchAlert:
+        """The passages new since the watch last ran that are about its topic, searched as its channel would ask."""
+        if self._embedder is None:
+            self._embedder = self.load_embedder()
+        with self.lock:
+            if watch.committee:
+                topic, filters, committee = watch.topic, Filters(committee=watch.committee), watch.committee
+            else:
+                topic, filters, committee = scoped(watch.topic, self.channels.committee_of(watch.channel_id))
+            new = filters.merged(Filters(added_after=watch.last_generation))
+            answer = search(self.store, self._embedder, topic, k=WATCH_CANDIDATES, filters=new)
+        terms = content_terms(answer.question)
+        return WatchAlert(watch, [passage for passage in answer.passages if about(passage, terms)], committee)
+
+    def _run_watch(self, watch: Watch, generation: int, posted: Posted) -> None:
+        alert = self.alert(watch)
+        by_key = {passage_key(passage.text): passage for passage in alert.passages}
+        key = f"watch:{watch.id}:{generation}"
+        with self.lock, self.store.db.atomic():
+            fresh = self.watches.unseen(watch.id, by_key)
+            self.watches.ran(watch.id, generation)
+            if not fresh:
+                return
+            if not self.posts.claim(key, "watch", watch.channel_id):
+                posted.already += 1
+                return
+            self.watches.saw(watch.id, fresh)
+        news = WatchAlert(
+            watch, [passage for passage_id, passage in by_key.items() if passage_id in fresh], alert.committee
+        )
+        if not self._send(key, watch.channel_id, watch_message(news, dt.date.today()), posted):
+            with self.lock, self.store.db.atomic():
+                self.watches.unsaw(watch.id, fresh)
+                self.watches.ran(watch.id, watch.last_generation)
+
+    def digests(
+        self, as_of: dt.date, days: int = DIGEST_DAYS, committee: str | None = None
+    ) -> list[tuple[str, Digest]]:
+        """Each channel tied to a committee (one whose name contains `committee`, when given), with that committee's
+        digest."""
+        wanted = (committee or "").casefold()
+        with self.lock:
+            tied = [
+                (channel_id, name)
+                for channel_id, name in self.channels.tied()
+                if wanted in name.casefold() and self.settings.channel_allowed(channel_id)
+            ]
+            return [(channel_id, digest(self.store, name, as_of, days)) for channel_id, name in tied]
+
+    def post_digests(
+        self,
+        as_of: dt.date,
+        days: int = DIGEST_DAYS,
+        before_meeting: int | None = None,
+        committee: str | None = None,
+    ) -> Posted:
+        """Post each tied channel its committee's digest, once for the day `as_of`; with `before_meeting`, only
+        when the committee's next meeting is that many days away or fewer, once for that meeting."""
+        posted = Posted()
+        for channel_id, due in self.digests(as_of, days, committee):
+            if before_meeting is None:
+                key = f"digest:{channel_id}:{as_of.isoformat()}"
+            elif due.next_meeting and (due.next_meeting - as_of).days <= before_meeting:
+                key = f"digest:{channel_id}:before:{due.next_meeting.isoformat()}"
+            else:
+                continue
+            with self.lock:
+                claimed = self.posts.claim(key, "digest", channel_id)
+            if claimed:
+                self._send(key, channel_id, digest_message(due), posted)
+            else:
+                posted.already += 1
+        return posted
+
+    def _send(self, key: str, channel_id: str, message: dict, posted: Posted) -> bool:
+        """Post a claimed message; when Slack refuses it or cannot be reached, log why and give the claim up, so
+        that the next run sends it."""
+        try:
+            response = self.client.chat_postMessage(channel=channel_id, unfurl_links=False, **message)
+        except (SlackApiError, OSError) as error:
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+            logger.warning("Could not post %s to %s (%s): it is tried again on the next run.", key, channel_id, reason)
+            with self.lock:
+                self.posts.give_up(key)
+            posted.failed.append(f"{channel_id}: {reason}")
+            return False
+        with self.lock:
+            self.posts.sent(key, response.get("ts"))
+        posted.sent += 1
+        return True
+
+
+def about(passage: Passage, terms: list[str]) -> bool:
+    """Whether a new passage is clearly about a watched topic whose content words are `terms`: a watch posts unasked,
+    so it wants what a question's answer floor lets by to name the topic too."""
+    named = term_coverage(terms, f"{passage.item or ''}\n{passage.text}")
+    return passage.similarity >= WATCH_SIMILARITY and named >= WATCH_WORDS
+
+
+def scheduled(jobs: Jobs, follow: FollowThrough, index_path: str) -> Scheduler:
+    """The bot's background jobs: watches run every minute (and once at start, for what changed while it was
+    stopped), the ModernGov sync and the digests when `jobs` says."""
+    scheduler = Scheduler(jobs.timezone)
+
+    def run_watches() -> None:
+        posted = follow.run_watches()
+        if posted.sent or posted.failed:
+            logger.info("Watch alerts: %s.", posted.summary("message"))
+
+    def sync() -> None:
+        # Its own connection and model: a sync takes minutes, and the bot answers meanwhile.
+        store = Store(index_path)
+        try:
+            backend = configured_backend(recorded=store.setting("backend"))
+            for url, report in sync_recorded(store, model_for(store.model), today(jobs), backend=backend):
+                logger.info("Synced %s: %s.", url, report.summary())
+                if report.error:
+                    logger.warning(
+                        "The sync of %s stopped early (%s); it carries on at its next run.", url, report.error
+                    )
+        finally:
+            store.db.close()
+        run_watches()
+
+    def post_digests() -> None:
+        before = jobs.digest.before_meeting if jobs.digest else None
+        posted = follow.post_digests(today(jobs), jobs.digest_days, before_meeting=before)
+        logger.info("Digests: %s.", posted.summary("digest"))
+
+    scheduler.every("watches", WATCH_CHECK_SECONDS, run_watches, at_start=True)
+    if jobs.sync:
+        scheduler.add("sync", jobs.sync, sync)
+    if jobs.digest:
+        scheduler.add("digest", jobs.digest, post_digests)
+    return scheduler
+
+
+def today(jobs: Jobs) -> dt.date:
+    """Today where the council is, which decides what is overdue and which digest is due."""
+    return dt.datetime.now(jobs.timezone).date()
