@@ -195,7 +195,7 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
     from .config import ConfigError, load_settings
     from .slack.answering import Answerer
     from .slack.app import build_app
-    from .slack.server import configure_logging, serve_http, serve_socket_mode
+    from .slack.server import answer_workers, configure_logging, serve_http, serve_socket_mode
 
     configure_logging()
     try:
@@ -207,8 +207,9 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
         raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
     session = open_session(index_path)
     answerer = Answerer(session.store, session.embedder)
+    workers = answer_workers()
     try:
-        app = build_app(settings, answerer)
+        app = build_app(settings, answerer, workers)
     except (BoltError, SlackApiError, OSError) as error:
         raise click.ClickException(
             f"Could not check SLACK_BOT_TOKEN with Slack at {settings.api_url} ({error}): "
@@ -221,16 +222,16 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
         logging.getLogger(__name__).info("The %s job runs next at %s.", name, f"{when:%a %d %b %Y %H:%M %Z}")
     try:
         if use_http:
-            serve_http(app, host, port)
+            serve_http(app, host, port, answerer.health, workers)
         else:
-            serve_socket_mode(app, settings.app_token)
+            serve_socket_mode(app, settings.app_token, workers)
     except SlackApiError as error:
         raise click.ClickException(
             f"Slack refused the Socket Mode connection ({error.response.get('error')}): check SLACK_APP_TOKEN "
             "and that Socket Mode is on for the app."
         ) from None
     finally:
-        scheduler.shutdown()
+        scheduler.shutdown(wait=False)  # a sync cut short keeps every meeting it saved
 
 
 @cli.command("eval")

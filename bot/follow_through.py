@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from index.digest import DIGEST_DAYS, Digest, digest
 from index.embed import Embedder
@@ -30,6 +29,7 @@ from .posts import Posts
 from .schedule import Scheduler
 from .slack.app import web_client
 from .slack.blocks import digest_message, watch_message
+from .slack.errors import SLACK_FAILURES, failure_reason
 from .watches import Watch, WatchAlert, Watches, passage_key
 
 WATCH_CANDIDATES = 50
@@ -180,8 +180,8 @@ class FollowThrough:
         that the next run sends it."""
         try:
             response = self.client.chat_postMessage(channel=channel_id, unfurl_links=False, **message)
-        except (SlackApiError, OSError) as error:
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        except SLACK_FAILURES as error:
+            reason = failure_reason(error)
             logger.warning("Could not post %s to %s (%s): it is tried again on the next run.", key, channel_id, reason)
             with self.lock:
                 self.posts.give_up(key)

@@ -157,10 +157,10 @@ class Scheduler:
     def start(self) -> None:
         self._scheduler.start()
 
-    def shutdown(self) -> None:
-        """Stop scheduling and wait for running jobs to finish; harmless if the scheduler never started."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop scheduling and (unless not to `wait`) let running jobs finish; harmless if it never started."""
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+            self._scheduler.shutdown(wait=wait)
 
     def next_runs(self) -> dict[str, datetime.datetime]:
         """Each job's next run time, for logging at start-up (before start, what it would be if started now)."""

@@ -162,9 +162,10 @@ class VectorFile:
         return np.array([row[0] for row in rows], dtype=np.int64), matrix
 
     def _write(self, index: faiss.Index, generation: int) -> None:
-        """Write atomically (temporary file, then rename) and drop files of older generations."""
+        """Write atomically (a temporary file of this process's own, then rename: the bot and an ingest may write
+        the same generation at once) and drop files of older generations (never a newer one another process wrote)."""
         target = self._path(generation)
-        partial = target.with_suffix(".faiss.partial")
+        partial = target.with_suffix(f".faiss.{os.getpid()}.partial")
         try:
             faiss.write_index(index, str(partial))
             os.replace(partial, target)
@@ -172,7 +173,7 @@ class VectorFile:
             partial.unlink(missing_ok=True)
             return
         for old in self.directory.glob("vectors-*.faiss"):
-            if old != target:
+            if _file_generation(old) < generation:
                 old.unlink(missing_ok=True)
 
 

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from index.embed import Embedder
-from index.register import RegisterAnswer, answer_from_register, answer_question
+from index.register import RegisterAnswer, RegisterEntry, answer_from_register, answer_question, read_register
 from index.search import PASSAGES, Answer, Passage
 from index.store import Store
 
@@ -130,6 +130,12 @@ class Answerer:
         with self.lock:
             return self.store.committees_named(words)
 
+    def health(self) -> dict:
+        """What /healthz reports: the index's generation and how many passages it holds; raises when the index
+        cannot be read."""
+        with self.lock:
+            return {"generation": self.store.generation, "passages": self.store.chunk_count}
+
     def status(self) -> dict:
         with self.lock:
             return self.store.status()
@@ -140,6 +146,18 @@ class Answerer:
             titles = self.store.latest_item_titles(count)
         templates = ["What did we decide about {}?", "What was said about {}?", "Which updates were promised on {}?"]
         return [templates[index % len(templates)].format(title) for index, title in enumerate(titles)]
+
+    def latest_agenda_items(self, count: int) -> list[str]:
+        """Titles of the latest meetings' agenda items, for prompts whose short title is the item itself."""
+        with self.lock:
+            return self.store.latest_item_titles(count)
+
+    def open_commitments(self) -> list[RegisterEntry]:
+        """The register's overdue and open entries as of today, most urgent first: a prompt about promises is worth
+        offering only when there are some."""
+        with self.lock:
+            entries = read_register(self.store, today())
+        return [entry for entry in entries if entry.status in {"overdue", "open"}]
 
 
 def today() -> dt.date:

@@ -22,6 +22,7 @@ QUOTE_LIMIT = 2800
 BLOCK_LIMIT = 50
 REGISTER_SHOWN = 12
 WATCH_SHOWN = 5
+PROMPT_TITLE_LIMIT = 48
 
 
 def escape(text: str) -> str:
@@ -245,6 +246,11 @@ def watches_message(watches: list[Watch], where: str) -> dict:
 
 def plain_message(text: str) -> dict:
     return {"text": text, "blocks": [section(escape(text))]}
+
+
+def suggested_prompt(title: str, message: str) -> dict:
+    """A prompt for the assistant pane: the question it sends, under a title short enough for its button."""
+    return {"title": shorten(title, PROMPT_TITLE_LIMIT), "message": message}
 
 
 def saved_answer_message(saved: SavedAnswer, today: dt.date, shareable: bool = False) -> dict:

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -21,6 +21,7 @@ class Call:
     method: str
     params: dict
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)  # when it arrived, for the load benchmark
 
 
 @dataclass
@@ -41,6 +42,10 @@ class SlackStandIn:
         self.holds: list[Hold] = []
         self.members: dict[str, list[str]] = {}  # conversations.members, by channel
         self.refusals: dict[str, str] = {}  # chat.postMessage to these channels fails with this error
+        # The next calls of a method are answered with these HTTP statuses (429 with a Retry-After of one second,
+        # or a server error) before it is answered as usual; each such answer is kept in `failed`.
+        self.fail_next: dict[str, list[int]] = {}
+        self.failed: list[Call] = []
         self.arrived = threading.Condition()
         stand_in = self
 
@@ -57,6 +62,16 @@ class SlackStandIn:
                             params[key] = json.loads(params[key])
                 method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else self.path
                 stand_in.wait_while_held(method, params)
+                status = stand_in.failure(method, Call(method, params, self.headers.get("Authorization")))
+                if status:
+                    body = b'{"ok": false, "error": "ratelimited"}' if status == 429 else b"Internal Server Error"
+                    self.send_response(status)
+                    if status == 429:
+                        self.send_header("Retry-After", "1")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 with stand_in.arrived:
                     stand_in.calls.append(Call(method, params, self.headers.get("Authorization")))
                     stand_in.arrived.notify_all()
@@ -85,6 +100,15 @@ class SlackStandIn:
     def response_url(self, name: str) -> str:
         return f"{self.base}/response/{name}"
 
+    def failure(self, method: str, call: Call) -> int | None:
+        """The status a failing answer to this call should have, if one is due."""
+        with self.arrived:
+            statuses = self.fail_next.get(method)
+            if not statuses:
+                return None
+            self.failed.append(call)
+            return statuses.pop(0)
+
     def reply(self, method: str, params: dict) -> dict:
         if method == "auth.test":
             return {"ok": True, "url": "https://minutes.slack.com/", "team": "Minutes", "user": "minutebook",
@@ -99,7 +123,7 @@ class SlackStandIn:
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if method == "conversations.members":
             return {"ok": True, "members": self.members.get(params.get("channel"), []), "response_metadata": {}}
-        if method in {"reactions.add", "reactions.remove", "views.publish"}:
+        if method in {"reactions.add", "reactions.remove", "views.publish"} or method.startswith("assistant.threads."):
             return {"ok": True}
         if method == "apps.connections.open":
             return {"ok": False, "error": "invalid_auth"}

@@ -18,6 +18,7 @@ from index.search import TERM, QuestionError, written_filters
 from ...config import Settings
 from .. import blocks
 from ..answering import Answerer, question_from_slack, today
+from ..errors import SLACK_FAILURES, failure_reason
 from .replies import APOLOGY, NOT_HERE, reply_to
 
 COMMITTEE_GIVEN = re.compile(
@@ -25,6 +26,7 @@ COMMITTEE_GIVEN = re.compile(
 )
 TIE_HOW = 'Tie it with /minutes channel committee:"NAME"; untie it with /minutes channel none.'
 MEMBERS_PAGE = 1000
+ACK_QUESTION_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,7 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         if not settings.channel_allowed(channel_id, command.get("channel_name")):
             ack(text=NOT_HERE)
             return
-        ack(text=f"Searching the minutes for “{text}”…")
+        ack(text=f"Searching the minutes for “{blocks.shorten(text, ACK_QUESTION_LIMIT)}”…")
         try:
             if subcommand:
                 message = subcommand.run(request)
@@ -236,4 +238,12 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         except Exception:
             logger.exception("Answering /minutes failed")
             message = blocks.plain_message(APOLOGY)
-        respond(response_type="ephemeral", replace_original=True, **message)
+        try:
+            respond(response_type="ephemeral", replace_original=True, **message)
+        except SLACK_FAILURES as error:
+            logger.error(
+                "The answer to /minutes %s (%s) could not be sent: %s",
+                command.get("trigger_id"),
+                user_id,
+                failure_reason(error),
+            )

@@ -11,6 +11,7 @@ from index.search import QuestionError
 
 from .. import blocks
 from ..answering import Answerer, question_from_slack, today
+from ..errors import SLACK_FAILURES, failure_reason
 
 APOLOGY = "Sorry, something went wrong while I was searching the minutes. The error has been logged; please try again."
 WORKING = "eyes"
@@ -45,5 +46,12 @@ def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event
     except Exception:
         logger.exception("Answering a question in %s failed", channel)
         message = blocks.plain_message(APOLOGY)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+    except SLACK_FAILURES as error:
+        reason = failure_reason(error)
+        logger.error(
+            "The answer to question %s in %s could not be posted, after retries: %s", message_ts, channel, reason
+        )
+        return
     _react(client, logger, "reactions_remove", channel, message_ts)
