@@ -116,7 +116,16 @@ def test_any_text_a_person_can_type_gets_an_answer_or_a_sentence(bot, stand_in):
         assert acknowledged, text
         if acknowledged.startswith("Searching the minutes"):
             answer = stand_in.wait_for(f"/response/odd-{number}")
-            assert answer.params.get("text"), text
+            assert answer.params.get("text") and not answer.params["text"].startswith("Sorry, something"), text
+
+
+def test_any_text_in_a_mention_gets_an_answer_in_its_thread(bot, stand_in):
+    for text in odd_texts()[::6]:
+        event = mention(text)
+        assert bot.event(event)[0] == 200
+        answer = stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
+        assert answer.params.get("text"), text
+        assert not answer.params["text"].startswith("Sorry, something went wrong"), text
 
 
 def test_the_health_check_reports_the_index_and_no_secret_is_stored(bot, bot_index):
