@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -24,9 +26,12 @@ from index.settings import IsoDate, configured_backend, embedder_for, index_opti
 from index.store import Store, StoreError
 
 from .channels import ChannelCommittees
-from .config import ConfigError, load_settings, slack_configured
+from .config import ConfigError, given, load_settings, slack_configured
 from .follow_through import FollowThrough, scheduled
 from .render import render_digest, render_register, render_reply, render_status, write_register_csv
+from .slack.server import HEALTH_PATH
+
+HEALTH_TIMEOUT_SECONDS = 5
 
 SLACK_HELP = """\
 Minutebook is not connected to Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) are not set.
@@ -181,6 +186,26 @@ def status(index_path: str) -> None:
 
 
 @cli.command()
+@index_option
+def health(index_path: str) -> None:
+    """Exit 0 when Minutebook is healthy, for Docker's HEALTHCHECK: when it serves Slack over HTTP, its /healthz
+    answers ok; otherwise (Socket Mode, the chat) its index opens."""
+    serves_http = slack_configured() and not given(os.environ, "SLACK_APP_TOKEN")
+    if not serves_http:
+        store = open_store(index_path)
+        click.echo(json.dumps({"status": "ok", "generation": store.generation, "passages": store.chunk_count}))
+        return
+    address = f"http://127.0.0.1:{default_port()}{HEALTH_PATH}"
+    try:
+        with urllib.request.urlopen(address, timeout=HEALTH_TIMEOUT_SECONDS) as response:
+            click.echo(response.read().decode())
+    except urllib.error.HTTPError as error:
+        raise click.ClickException(f"{address} answered {error.code}: {error.read().decode()}") from None
+    except OSError as error:
+        raise click.ClickException(f"Nothing answered at {address} ({error}): is minutebook serve running?") from None
+
+
+@cli.command()
 @click.option("--http", is_flag=True, help="Serve the HTTP endpoint /slack/events instead of Socket Mode.")
 @click.option(
     "--host", default=default_host, show_default="$MINUTEBOOK_HOST, else 127.0.0.1", help="Address for --http."
@@ -206,7 +231,7 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
     if use_http and not settings.signing_secret:
         raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
     session = open_session(index_path)
-    answerer = Answerer(session.store, session.embedder)
+    answerer = Answerer(session.store, session.embedder, log_questions=settings.log_questions)
     workers = answer_workers()
     try:
         app = build_app(settings, answerer, workers)

@@ -57,6 +57,7 @@ class Settings:
     allowed_channels: frozenset[str]
     verify_requests: bool
     jobs: Jobs = field(default_factory=Jobs)
+    log_questions: bool = True
 
     def channel_allowed(self, channel_id: str | None, channel_type: str | None = None) -> bool:
         """Direct messages (a D… conversation, or a person's U… or W… id for their messages with the bot) are always
@@ -66,24 +67,45 @@ class Settings:
         return channel_id in self.allowed_channels
 
 
+def given(environ: Mapping[str, str], name: str) -> bool:
+    """Whether a secret is set, in the variable or as a file named by NAME_FILE (Docker and Compose secrets)."""
+    return bool(environ.get(name) or environ.get(f"{name}_FILE"))
+
+
+def secret(environ: Mapping[str, str], name: str) -> str:
+    """A secret from its variable, else from the file NAME_FILE names (/run/secrets/… under Docker Compose)."""
+    value = environ.get(name, "")
+    path = environ.get(f"{name}_FILE")
+    if value or not path:
+        return value.strip()
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    except OSError as error:
+        raise ConfigError(
+            f"{name}_FILE names '{path}', which cannot be read ({error.strerror}): check the path."
+        ) from None
+
+
 def slack_configured(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether Slack's tokens are set, for HTTP (bot token and signing secret) or Socket Mode (bot and app token):
     the one test of whether Minutebook answers in Slack or in the terminal."""
     return bool(
-        environ.get("SLACK_BOT_TOKEN") and (environ.get("SLACK_SIGNING_SECRET") or environ.get("SLACK_APP_TOKEN"))
+        given(environ, "SLACK_BOT_TOKEN")
+        and (given(environ, "SLACK_SIGNING_SECRET") or given(environ, "SLACK_APP_TOKEN"))
     )
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
-    bot_token = environ.get("SLACK_BOT_TOKEN", "").strip()
+    bot_token = secret(environ, "SLACK_BOT_TOKEN")
     if not bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's page.")
     if not bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN should be a bot token starting with xoxb- (see OAuth & Permissions).")
-    app_token = environ.get("SLACK_APP_TOKEN", "").strip() or None
+    app_token = secret(environ, "SLACK_APP_TOKEN") or None
     if app_token and not app_token.startswith("xapp-"):
         raise ConfigError("SLACK_APP_TOKEN should be an app-level token starting with xapp- (see Basic Information).")
-    signing_secret = environ.get("SLACK_SIGNING_SECRET", "").strip()
+    signing_secret = secret(environ, "SLACK_SIGNING_SECRET")
     if not signing_secret and not app_token:
         raise ConfigError("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's Basic Information.")
     if signing_secret and not re.fullmatch(r"[0-9a-zA-Z]{16,}", signing_secret):
@@ -110,4 +132,5 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         allowed_channels=frozenset(channels),
         verify_requests=environ.get("MINUTEBOOK_INSECURE_SKIP_SLACK_SIGNATURES") != "1",
         jobs=load_jobs(environ),
+        log_questions=environ.get("MINUTEBOOK_LOG_QUESTIONS", "1").strip() != "0",
     )

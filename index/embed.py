@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 BATCH_SIZE = 32
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 reads at most 256 word pieces; a model that does not say is given as many
+EXPORT_FACTS = "embedder.json"
 
 
 class ModelError(Exception):
@@ -43,37 +45,68 @@ def model_location(name: str) -> str:
 
 
 class OnnxEncoder:
-    """The model's transformer exported once to ONNX and quantised to int8 (per channel), run by onnxruntime.
+    """The model's transformer exported once to ONNX and quantised to int8 (per channel), run by onnxruntime with
+    the model's own tokenizer, and neither PyTorch nor sentence-transformers: an export can be made where they are
+    installed and used where they are not (the slim Docker image).
 
-    Mean pooling and normalisation follow, as in the sentence-transformers model; the file is cached in
-    `directory` so that the export happens once per index."""
+    Mean pooling and normalisation follow, as in the sentence-transformers model. The export folder holds
+    `model-int8.onnx`, `tokenizer.json` and `embedder.json` (dimension, token limit)."""
 
-    def __init__(self, model, directory: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         try:
             import onnxruntime
+            from tokenizers import Tokenizer
         except ImportError:
             raise ModelError("The ONNX backend needs onnxruntime: pip install 'minutebook[onnx]'.") from None
-        pooling = model[1] if len(model) > 1 else None
-        mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
-        if not mean:
-            raise ModelError("The ONNX backend supports mean-pooling models only: use --backend torch for this one.")
-        self.tokenizer = model.tokenizer
-        self.max_tokens = int(model.max_seq_length or MAX_TOKENS)
-        path = directory / "model-int8.onnx"
-        if not path.exists():
-            export_int8(model, path)
+        facts = json.loads((folder / EXPORT_FACTS).read_text(encoding="utf-8"))
+        self.dimension, self.max_tokens = int(facts["dimension"]), int(facts["max_tokens"])
+        # One tokenizer pads and cuts batches for the model; the other counts a text's tokens, whole, for the chunker.
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.tokenizer.enable_padding()
+        self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.counter.no_truncation()
+        self.counter.no_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            str(folder / "model-int8.onnx"), options, providers=["CPUExecutionProvider"]
+        )
         self.inputs = {node.name for node in self.session.get_inputs()}
 
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(encoding.ids) for encoding in self.counter.encode_batch(texts, add_special_tokens=False)]
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        tokens = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np")
-        feed = {name: tokens[name].astype(np.int64) for name in self.inputs}
-        hidden = self.session.run(None, feed)[0]
+        encodings = self.tokenizer.encode_batch(texts)
+        tokens = {
+            "input_ids": np.array([encoding.ids for encoding in encodings], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64),
+            "token_type_ids": np.array([encoding.type_ids for encoding in encodings], dtype=np.int64),
+        }
+        hidden = self.session.run(None, {name: tokens[name] for name in self.inputs})[0]
         mask = tokens["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def exported(folder: Path) -> bool:
+    return all((folder / name).exists() for name in ("model-int8.onnx", "tokenizer.json", EXPORT_FACTS))
+
+
+def export(model, folder: Path) -> None:
+    """Export a loaded sentence-transformers model for `OnnxEncoder`: its transformer as int8 ONNX, its tokenizer,
+    and the facts about it that encoding needs."""
+    pooling = model[1] if len(model) > 1 else None
+    mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
+    if not mean:
+        raise ModelError("The ONNX backend supports mean-pooling models only: use --backend torch for this one.")
+    folder.mkdir(parents=True, exist_ok=True)
+    model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    facts = {"dimension": int(dimension()), "max_tokens": int(model.max_seq_length or MAX_TOKENS)}
+    export_int8(model, folder / "model-int8.onnx")
+    (folder / EXPORT_FACTS).write_text(json.dumps(facts), encoding="utf-8")
 
 
 def export_int8(model, target: Path) -> None:
@@ -125,35 +158,27 @@ class Embedder:
 
     def __init__(self, name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None) -> None:
         _quiet_libraries()
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.set_verbosity_error()
-        transformers_logging.disable_progress_bar()
-        location = model_location(name)
-        try:
-            self.model = SentenceTransformer(location, device="cpu")
-        except Exception as error:  # noqa: BLE001 - hub and loader errors vary by version
-            hint = (
-                ""
-                if Path(location).exists()
-                else " (downloads are off, so it must be a local folder or already cached)"
-            )
-            raise ModelError(
-                f"Could not load the embedding model '{name}'{hint}: give the path of a sentence-transformers "
-                f"model folder with --model or MINUTEBOOK_MODEL."
-            ) from error
-        self.name = name
+        self.name, self.backend = name, backend
+        self.model = None
+        self.onnx: OnnxEncoder | None = None
+        if backend == "onnx":
+            folder = onnx_folder(cache, name)
+            if not exported(folder):
+                export(sentence_transformer(name), folder)
+            self.onnx = OnnxEncoder(folder)
+            self.dimension, self.max_tokens = self.onnx.dimension, self.onnx.max_tokens
+            return
+        self.model = sentence_transformer(name)
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
         self.max_tokens = int(self.model.max_seq_length or MAX_TOKENS)
-        self.backend = backend
-        self.onnx = OnnxEncoder(self.model, onnx_folder(cache, name)) if backend == "onnx" else None
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Tokens in each text, without the special ones; one call for many texts, as the chunker needs."""
         if not texts:
             return []
+        if self.onnx is not None:
+            return self.onnx.count_tokens(texts)
         encoded = self.model.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
@@ -178,11 +203,33 @@ class Embedder:
         return self.encode([question])[0]
 
 
+def sentence_transformer(name: str):
+    """The sentence-transformers model `name`, on the CPU, loaded offline."""
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    location = model_location(name)
+    try:
+        return SentenceTransformer(location, device="cpu")
+    except Exception as error:  # noqa: BLE001 - hub and loader errors vary by version
+        hint = "" if Path(location).exists() else " (downloads are off, so it must be a local folder or already cached)"
+        raise ModelError(
+            f"Could not load the embedding model '{name}'{hint}: give the path of a sentence-transformers "
+            f"model folder with --model or MINUTEBOOK_MODEL."
+        ) from error
+
+
 def onnx_folder(cache: Path | None, name: str) -> Path:
-    """Where the ONNX export of `name` is kept: next to the index it serves."""
+    """Where the ONNX export of `name` is: in MINUTEBOOK_ONNX_DIR when one was made there ahead of time (the slim
+    Docker image carries one), else kept next to the index it serves."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
+    prebuilt = os.environ.get("MINUTEBOOK_ONNX_DIR")
+    if prebuilt and exported(Path(prebuilt) / slug):
+        return Path(prebuilt) / slug
     if cache is None:
         raise ModelError("The ONNX backend needs an index folder to keep its exported model in.")
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
     return Path(cache) / "onnx" / slug
 
 

@@ -46,15 +46,26 @@ def migration(function: Migration) -> Migration:
     return function
 
 
-def migrate(db: sqlite_utils.Database) -> None:
-    """Apply every migration this database has not had yet."""
+class NewerSchema(Exception):
+    """The database has migrations this version of Minutebook does not know: a newer version wrote it."""
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration this database has not had yet, and return their names; refuse a database that a newer
+    version has migrated further, which this one would misread."""
     db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
     applied = {row["name"] for row in db["_migrations"].rows}
+    unknown = sorted(applied - {function.__name__ for function in MIGRATIONS})
+    if unknown:
+        raise NewerSchema(unknown[-1])
+    done = []
     for function in MIGRATIONS:
         if function.__name__ not in applied:
             with db.atomic():
                 function(db)
                 db["_migrations"].insert({"name": function.__name__, "applied_at": utc_timestamp()})
+            done.append(function.__name__)
+    return done
 
 
 @migration

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -24,11 +26,12 @@ from .chunk import Chunk
 from .dates import utc_timestamp
 from .document import Document, Meeting, Reading
 from .filters import Filters, like_escape
-from .migrations import FTS_TOKENIZER, REGISTER_JOINS, REGISTER_READ_BY_OCR, REGISTER_STATUS, migrate
+from .migrations import FTS_TOKENIZER, REGISTER_JOINS, REGISTER_READ_BY_OCR, REGISTER_STATUS, NewerSchema, migrate
 from .promises import Entry
 from .vectors import VectorFile, vector_index_kind
 
 DATABASE_NAME = "minutebook.db"
+logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 KEYWORD_POSTINGS = 10_000
 
@@ -77,15 +80,46 @@ class Store:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"Cannot create the index folder '{self.directory}': {error.strerror}.") from error
-        # One connection, shared by the bot's worker threads; callers that share it serialise access.
-        self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.enable_wal()
-        migrate(self.db)
+        existed = path.exists()
+        try:
+            # One connection, shared by the bot's worker threads; callers that share it serialise access.
+            self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.enable_wal()
+            upgraded = migrate(self.db)
+        except sqlite3.OperationalError as error:
+            raise StoreError(self._unopenable(error)) from None
+        except NewerSchema as error:
+            raise StoreError(
+                f"The index in '{self.directory}' was written by a newer Minutebook (its schema has {error}, which "
+                "this version does not know): run that version or a newer one, which reads it correctly."
+            ) from None
+        if existed and upgraded:
+            logger.warning(
+                "Upgraded the index in '%s' in place to this version's schema (%s).",
+                self.directory,
+                ", ".join(upgraded),
+            )
         self._vector_file = VectorFile(self.directory, self.db)
         self._memos: dict[str, dict] = {}
         self._memos_generation = -1
         self._vocabulary_ready = False
+
+    def _unopenable(self, error: sqlite3.OperationalError) -> str:
+        """Why the database cannot be opened, as one sentence with the fix: most often a folder this user may not
+        write to (a host folder mounted into the container, owned by root)."""
+        try:
+            tempfile.TemporaryFile(dir=self.directory).close()
+            writable = True
+        except OSError:
+            writable = False
+        if not writable:
+            user = os.getuid() if hasattr(os, "getuid") else "this user"
+            return (
+                f"The index folder '{self.directory}' is not writable by this user (uid {user}): give it to that user "
+                f"(chown -R {user} on the host folder), or run as its owner (docker run --user UID)."
+            )
+        return f"Cannot open the index in '{self.directory}' ({error}): check the folder and its {DATABASE_NAME}."
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:

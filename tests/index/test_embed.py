@@ -1,5 +1,10 @@
 """The ONNX int8 backend: exported once next to the index, close to PyTorch, and used by ingest and search."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -7,7 +12,7 @@ from index.embed import DEFAULT_MODEL, load_embedder
 from index.pipeline import ingest
 from index.search import search
 from index.store import Store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 pytest.importorskip("onnxruntime")
 
@@ -30,3 +35,19 @@ def test_onnx_backend_matches_pytorch_and_is_cached(tmp_path, embedder):
     answer = search(store, onnx, "What is the cost per passenger journey on Moorlink?")
     assert "The cost per passenger journey was £17.40" in " ".join(answer.passages[0].text.split())
     assert exported.stat().st_mtime_ns == stamp
+
+    # Once exported, the model runs on onnxruntime and the tokenizer alone: neither PyTorch nor sentence-transformers
+    # is imported (the slim Docker image has neither), and the tokens it counts for the chunker are the model's.
+    assert onnx.count_tokens(texts[:5]) == embedder.count_tokens(texts[:5])
+    script = (
+        "import sys, json\n"
+        "for name in ('torch', 'sentence_transformers', 'transformers'):\n"
+        "    sys.modules[name] = None\n"
+        "from index.embed import load_embedder\n"
+        f"vector = load_embedder('{DEFAULT_MODEL}', 'onnx', {str(tmp_path / 'index')!r}).encode_question('Moorlink')\n"
+        "print(json.dumps(vector.tolist()))\n"
+    )
+    environment = {**os.environ, "MINUTEBOOK_ONNX_DIR": str(tmp_path / "index" / "onnx")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert np.allclose(json.loads(result.stdout), onnx.encode_question("Moorlink"), atol=1e-6)

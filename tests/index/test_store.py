@@ -3,12 +3,16 @@ database's generations, filters as SQL, and the register read back — with the 
 that need no model (the store keeps whatever vectors it is given)."""
 
 import datetime as dt
+import logging
+import os
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlite_utils
 
+from index import migrations
 from index.chunk import chunk_document, word_count_tokens
 from index.filters import Filters
 from index.parse import parse_bytes
@@ -201,3 +205,36 @@ def test_a_synced_meetings_list_says_when_the_next_meeting_falls(store):
     assert moorlink()["due_by"] == "2025-04-08" and moorlink()["status"] == "overdue"
     store.save_calendar("https://mg.example.gov.uk", "9", committee, [], dt.date(2024, 2, 4), dt.date(2026, 2, 4))
     assert store.next_meeting(committee, dt.date(2025, 2, 4)) is None and moorlink()["due_by"] is None
+
+
+def test_an_older_index_is_upgraded_in_place_and_says_so(tmp_path, caplog):
+    older = sqlite_utils.Database(tmp_path / DATABASE_NAME)
+    older["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for function in migrations.MIGRATIONS[:-1]:
+        with older.atomic():
+            function(older)
+            older["_migrations"].insert({"name": function.__name__, "applied_at": "2026-01-01T00:00:00Z"})
+    older.close()
+    with caplog.at_level(logging.WARNING, logger="index.store"):
+        Store(tmp_path)
+    latest = migrations.MIGRATIONS[-1].__name__
+    assert f"Upgraded the index in '{tmp_path}' in place to this version's schema ({latest})." in caplog.text
+    caplog.clear()
+    Store(tmp_path)
+    assert "Upgraded" not in caplog.text, "an index already up to date is opened quietly"
+
+
+def test_an_index_from_a_newer_version_is_refused_in_a_sentence(store):
+    store.db["_migrations"].insert({"name": "m999_from_the_future", "applied_at": "2027-01-01T00:00:00Z"})
+    with pytest.raises(StoreError, match=r"written by a newer Minutebook \(its schema has m999_from_the_future"):
+        Store(store.directory)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, a folder nobody may write to")
+def test_a_folder_the_user_cannot_write_gets_a_sentence_not_a_traceback():
+    with pytest.raises(StoreError) as refused:
+        Store("/proc/self", create=True)
+    assert str(refused.value) == (
+        f"The index folder '/proc/self' is not writable by this user (uid {os.getuid()}): give it to that user "
+        f"(chown -R {os.getuid()} on the host folder), or run as its owner (docker run --user UID)."
+    )
