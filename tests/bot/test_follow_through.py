@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,10 @@ from bot.channels import ChannelCommittees
 from index.store import Store
 from tests.bot.conftest import BOT_TOKEN, CLERK, SIGNING_SECRET, Bot
 from tests.bot.standin import Call, SlackStandIn
-from tests.conftest import CYP, EXAMPLES, ROOT, environment_without_settings
+from tests.conftest import CYP, EXAMPLES, ROOT, copy_index, environment_without_settings
 
 LATER = ROOT / "examples" / "later"
 CHANNEL = "C0CYPWATCH"
-
-
-def copy_index(full_index: Path, directory: Path) -> Path:
-    shutil.copytree(full_index, directory)
-    return directory
 
 
 def minutebook(*args: str, stand_in: SlackStandIn | None = None) -> subprocess.CompletedProcess:

@@ -6,20 +6,28 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import shutil
 import signal
 import subprocess
 import sys
 import threading
 import urllib.request
+from pathlib import Path
+
+import pytest
 
 from index.store import Store
 from tests.bot.conftest import BOT_TOKEN, CHANNEL_ID, SIGNING_SECRET, Bot, new_event_id
 from tests.bot.standin import SlackStandIn
 from tests.bot.test_slack import in_thread, mention, message_text, posts_in_thread, ts
-from tests.conftest import ROOT, environment_without_settings
+from tests.conftest import ROOT, copy_index, environment_without_settings
 
 LATER = ROOT / "examples" / "later"
+
+
+@pytest.fixture(scope="module")
+def bot_index(full_index, tmp_path_factory) -> Path:
+    """The bots of this module strain their index (an ingest, a stop mid-answer): on a copy of their own."""
+    return copy_index(full_index, tmp_path_factory.mktemp("holding-up") / "index")
 
 
 def direct_message(text: str, user: str) -> dict:
@@ -154,8 +162,7 @@ def test_the_health_check_reports_the_index_and_no_secret_is_stored(bot, bot_ind
 
 
 def test_minutes_ingested_while_the_bot_answers_are_answerable_at_once(full_index, tmp_path):
-    index = tmp_path / "index"
-    shutil.copytree(full_index, index)
+    index = copy_index(full_index, tmp_path / "index")
     stand_in = SlackStandIn()
     bot = Bot(index, stand_in, tmp_path / "bot.log")
     try:
@@ -187,7 +194,7 @@ def test_minutes_ingested_while_the_bot_answers_are_answerable_at_once(full_inde
 
 def test_stopping_the_bot_finishes_the_answer_in_flight_and_exits_cleanly(bot_index, tmp_path):
     stand_in = SlackStandIn()
-    bot = Bot(bot_index, stand_in, tmp_path / "bot.log", MINUTEBOOK_LOG_QUESTIONS="0")
+    bot = Bot(copy_index(bot_index, tmp_path / "index"), stand_in, tmp_path / "bot.log", MINUTEBOOK_LOG_QUESTIONS="0")
     event = mention("what did we decide about flood defences?")
     try:
         with stand_in.holding("chat.postMessage", in_thread(event["ts"])):

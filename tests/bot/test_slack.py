@@ -14,7 +14,7 @@ import pytest
 
 from tests.bot.conftest import BOT_TOKEN, CHANNEL_ID, CLERK, SIGNING_SECRET, Bot, new_event_id
 from tests.bot.standin import BOT_USER_ID, TEAM_ID, SlackStandIn
-from tests.conftest import CYP, ENVIRONMENT_COMMITTEE, ROOT, SEED, SEED_ITEM, environment_without_settings
+from tests.conftest import CYP, ENVIRONMENT_COMMITTEE, ROOT, SEED, SEED_ITEM, copy_index, environment_without_settings
 
 
 def message_text(params: dict) -> str:
@@ -249,11 +249,7 @@ def test_allowed_channels_limit_where_it_answers(bot_index, tmp_path):
 
 
 def test_a_failing_search_gets_an_apology_and_the_bot_keeps_serving(bot_index, tmp_path):
-    broken_index = tmp_path / "broken"
-    broken_index.mkdir()
-    for file in bot_index.iterdir():
-        if file.is_file():
-            (broken_index / file.name).write_bytes(file.read_bytes())
+    broken_index = copy_index(bot_index, tmp_path / "broken")
     stand_in = SlackStandIn()
     broken = Bot(broken_index, stand_in, tmp_path / "broken.log")
     try:
