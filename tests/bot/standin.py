@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 TEAM_ID = "T0MINUTES"
 BOT_USER_ID = "U0MINUTEBOOK"
@@ -72,6 +72,16 @@ class SlackStandIn:
                     self.end_headers()
                     self.wfile.write(body)
                     return
+                self.answer(method, params)
+
+            def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+                """Web API methods that read (conversations.replies) take their arguments in the query."""
+                url = urlsplit(self.path)
+                params = {key: values[0] for key, values in parse_qs(url.query).items()}
+                self.answer(url.path.removeprefix("/api/"), params)
+
+            def answer(self, method: str, params: dict) -> None:
+                """Record the call, and answer it as Slack would."""
                 with stand_in.arrived:
                     stand_in.calls.append(Call(method, params, self.headers.get("Authorization")))
                     stand_in.arrived.notify_all()

@@ -7,7 +7,6 @@ import itertools
 import json
 import threading
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -15,7 +14,7 @@ from bot.slack.blocks import PROMPT_TITLE_LIMIT, shorten
 from bot.slack.listeners.assistant import GREETING, NOT_VIEWED_HERE, SEARCHING
 from index.store import Store
 from tests.bot.conftest import CLERK, Bot
-from tests.bot.standin import BOT_USER_ID, TEAM_ID, Call, SlackStandIn
+from tests.bot.standin import BOT_USER_ID, TEAM_ID, SlackStandIn
 from tests.bot.test_slack import message_text, ts, words
 from tests.conftest import ENVIRONMENT_COMMITTEE
 
@@ -25,7 +24,7 @@ CHATS = itertools.count(1)
 
 class PaneSlack(SlackStandIn):
     """The stand-in, and what Slack keeps for the assistant pane: every message the bot posts in a thread, with its
-    metadata (changed by chat.update), read back with conversations.replies (a GET) after the thread's root.
+    metadata (changed by chat.update), read back with conversations.replies after the thread's root.
     Threads in `unreadable` answer conversations.replies with an error."""
 
     def __init__(self) -> None:
@@ -33,24 +32,6 @@ class PaneSlack(SlackStandIn):
         self.threads: dict[tuple[str, str], list[dict]] = {}
         self.unreadable: set[str] = set()
         self.kept = threading.Lock()
-        stand_in = self
-
-        class Handler(self.server.RequestHandlerClass):
-            def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-                url = urlsplit(self.path)
-                params = {key: values[0] for key, values in parse_qs(url.query).items()}
-                method = url.path.removeprefix("/api/")
-                with stand_in.arrived:
-                    stand_in.calls.append(Call(method, params, self.headers.get("Authorization")))
-                    stand_in.arrived.notify_all()
-                body = json.dumps(stand_in.reply(method, params)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server.RequestHandlerClass = Handler
 
     def reply(self, method: str, params: dict) -> dict:
         if method == "conversations.replies":
