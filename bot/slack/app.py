@@ -40,7 +40,6 @@ def build_app(settings: Settings, answerer: Answerer, workers: Executor | None =
             "Request signatures are NOT verified (test switch): never use this in production."
         )
     app = App(
-        token=settings.bot_token,
         signing_secret=settings.signing_secret or None,
         client=web_client(settings),
         request_verification_enabled=settings.verify_requests,
