@@ -81,13 +81,13 @@ def secret(environ: Mapping[str, str], name: str) -> str:
     try:
         with open(path, encoding="utf-8") as file:
             return file.read().strip()
-    except PermissionError:
-        user = os.getuid()
-        raise ConfigError(
-            f"{name}_FILE names '{path}', which this user (uid {user}) may not read: make the file on the host "
-            f"readable by that user (chown {user} FILE; chmod 400 FILE)."
-        ) from None
     except OSError as error:
+        if isinstance(error, PermissionError) and hasattr(os, "getuid"):
+            user = os.getuid()
+            raise ConfigError(
+                f"{name}_FILE names '{path}', which this user (uid {user}) may not read: make the file on the host "
+                f"readable by that user (chown {user} FILE; chmod 400 FILE)."
+            ) from None
         raise ConfigError(
             f"{name}_FILE names '{path}', which cannot be read ({error.strerror}): check the path."
         ) from None
