@@ -186,6 +186,21 @@ def status(index_path: str) -> None:
 
 
 @cli.command()
+@click.argument("target", type=click.Path(file_okay=False))
+@index_option
+def backup(target: str, index_path: str) -> None:
+    """Copy the index into TARGET, a new folder, safely while the bot or an ingest is using it. To restore, point
+    --index (or MINUTEBOOK_INDEX) at the copy, or put its files in an empty index folder."""
+    store = open_store(index_path)
+    try:
+        copy = store.backup(target)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    documents = copy.db["documents"].count
+    click.echo(f"Backed up {documents} documents and {copy.chunk_count} passages into {target}.")
+
+
+@cli.command()
 @index_option
 def health(index_path: str) -> None:
     """Exit 0 when Minutebook is healthy, for Docker's HEALTHCHECK: when it serves Slack over HTTP, its /healthz

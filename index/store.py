@@ -121,6 +121,29 @@ class Store:
             )
         return f"Cannot open the index in '{self.directory}' ({error}): check the folder and its {DATABASE_NAME}."
 
+    def backup(self, target: str | Path) -> Store:
+        """A consistent copy of this index in `target`, a new or empty folder, safe to take while the bot or an
+        ingest writes: the database through SQLite's backup, and a vector file built from the copy's own embeddings
+        (so that it matches the copy, whatever the writers were doing). Open the copy as an index to restore it."""
+        target = Path(target)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise StoreError(
+                f"'{target}' already exists and is not an empty folder: back up into a new folder, so that nothing "
+                "there is overwritten."
+            )
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(target / DATABASE_NAME)
+            try:
+                self.db.conn.backup(copy)
+            finally:
+                copy.close()
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"Cannot back up the index into '{target}' ({error}): check that folder.") from None
+        backup = Store(target)
+        backup.sync_vectors()
+        return backup
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """One consistent view of the index for the several reads of a search: they all see the same

@@ -48,18 +48,10 @@ def environment_without_settings() -> dict[str, str]:
 
 
 def copy_index(source: Path, target: Path) -> Path:
-    """A copy of an index that a running bot may be using: its vector files as they are, its database through
-    SQLite's backup (copying the file and its write-ahead log while another process writes could tear them)."""
-    import shutil
-    import sqlite3
+    """A copy of an index that a running bot may be using, taken as `minutebook backup` takes it."""
+    from index.store import Store
 
-    from index.store import DATABASE_NAME
-
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(f"{DATABASE_NAME}*"), dirs_exist_ok=True)
-    with sqlite3.connect(source / DATABASE_NAME) as live, sqlite3.connect(target / DATABASE_NAME) as copy:
-        live.backup(copy)
-    live.close()
-    copy.close()
+    Store(source).backup(target)
     return target
 
 

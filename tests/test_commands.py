@@ -302,6 +302,24 @@ def test_sample_minutes_answer_direct_questions_first(samples_index):
         assert (ROOT / first["document"]).exists()
 
 
+def test_a_backup_answers_as_the_index_does_and_is_never_overwritten(samples_index, tmp_path):
+    target = tmp_path / "backups" / "2026-12-03"
+    backed_up = run("-m", "bot", "backup", str(target), "--index", str(samples_index))
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert backed_up.stdout == f"Backed up 12 documents and 173 passages into {target}.\n"
+    question = ("ask", "--json", "How much would eight more wheelchair-accessible minibuses cost?")
+    original = json.loads(run("-m", "bot", *question, "--index", str(samples_index)).stdout)
+    restored = json.loads(run("-m", "bot", *question, "--index", str(target)).stdout)
+    assert restored["passages"] == original["passages"] and original["passages"]
+    again = run("-m", "bot", "backup", str(target), "--index", str(samples_index))
+    no_traceback(again)
+    assert again.returncode == 1
+    assert again.stderr == (
+        f"Error: '{target}' already exists and is not an empty folder: back up into a new folder, so that nothing "
+        "there is overwritten.\n"
+    )
+
+
 def test_promises_register_from_the_command_line(samples_index, tmp_path):
     listed = run(
         "-m",

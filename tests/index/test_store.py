@@ -100,6 +100,37 @@ def test_a_vector_file_lost_or_broken_is_rebuilt_from_the_database(store):
     assert np.array_equal(held_ids(Store(store.directory).vectors()), chunk_ids(store))
 
 
+def test_a_backup_is_the_committed_index_even_while_another_process_writes(store, tmp_path):
+    register = store.register_rows(Filters(), TODAY)
+    writer = sqlite3.connect(store.directory / DATABASE_NAME)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM chunks")  # a write in progress, not committed when the backup is taken
+    copy = store.backup(tmp_path / "backup" / "2026-12-03")
+    writer.rollback()
+    writer.close()
+    assert copy.generation == store.generation
+    assert np.array_equal(chunk_ids(copy), chunk_ids(store))
+    assert np.array_equal(held_ids(copy.vectors()), chunk_ids(store))
+    files = sorted(path.name for path in copy.directory.iterdir() if not path.name.startswith(f"{DATABASE_NAME}-"))
+    assert files == [DATABASE_NAME, f"vectors-{store.generation}.faiss"]  # besides the open database's WAL files
+    assert copy.register_rows(Filters(), TODAY) == register and register
+    assert copy.passages(chunk_ids(store).tolist()) == store.passages(chunk_ids(store).tolist())
+
+
+def test_a_backup_never_overwrites(store, tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("an earlier backup")
+    (tmp_path / "a-file").write_text("")
+    for target in (tmp_path / "taken", tmp_path / "a-file"):
+        with pytest.raises(StoreError) as refused:
+            store.backup(target)
+        assert str(refused.value) == (
+            f"'{target}' already exists and is not an empty folder: back up into a new folder, so that nothing "
+            "there is overwritten."
+        )
+    assert (tmp_path / "taken" / "notes.txt").read_text() == "an earlier backup"
+
+
 @pytest.mark.parametrize(
     ("filters", "documents"),
     [
