@@ -87,9 +87,12 @@ def find_date(text: str) -> dt.date | None:
 
 def meeting_date(text: str) -> dt.date | None:
     """The first date in a title block or preamble that is not another meeting's: not the previous minutes being
-    approved, the next meeting, nor the day the minutes are to be confirmed or were posted."""
+    approved, the next meeting, nor the day the minutes are to be confirmed or were posted. A parenthesis closed
+    before the date ("Draft (until approved at the next meeting) Minutes of … held on 9 September") is not about it."""
     for position, date in dates_in(text, short_years=True):
-        sentence_start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), 0)
+        sentence_start = max(
+            text.rfind(". ", 0, position), text.rfind("\n", 0, position), text.rfind(")", 0, position), 0
+        )
         if not NOT_THIS_MEETING.search(text[max(sentence_start, position - 80) : position]):
             return date
     return None

@@ -53,6 +53,7 @@ EMPHASIS = re.compile(r"\*\*|__|^#{1,6}\s*|^>\s*")
 
 STRONG_NUMBER = re.compile(
     r"^(?P<number>\d{1,3}\s?\.{1,2}\s?\d{1,2}\.\d{1,3}"  # parish MM.YY.NN: 04.24.03 (and its typos 11..23.05)
+    r"|\d{3,5}/\d{1,2}/(?:\d{4}|\d{2})"  # running minute number / month / year: 1430/12/2019
     r"|(?:[A-Z]{1,4}\s?)?\d{1,5}[a-z]?\s?/\s?(?:\d{4}|\d{2})(?:-\d{1,2})?"  # 128/20, CB 08/115, 41a/19, 2024/05-1
     r")(?![\d/(])\.?(?=\s|$)"
 )
@@ -61,7 +62,8 @@ WORD_NUMBER = re.compile(
 )
 PLAIN_NUMBER = re.compile(r"^(?P<number>\d{1,5}[a-z]?)(?:\.(?!\d)|:|(?=\s))(?=\s|$)")
 INLINE_ITEM = re.compile(
-    r"(?:^|(?<=[.!?:;”\"')]\s)|(?<=\s{2}))(?=(?:\d{1,2}\.\d{1,2}\.\d{1,3}|\d{1,5}[a-z]?/(?:\d{4}|\d{2}))(?![\d/(])\.?\s+[A-Z])"
+    r"(?:^|(?<=[.!?:;”\"')]\s)|(?<=\s{2}))(?=(?:\d{1,2}\.\d{1,2}\.\d{1,3}|\d{3,5}/\d{1,2}/(?:\d{4}|\d{2})|"
+    r"\d{1,5}[a-z]?/(?:\d{4}|\d{2}))(?![\d/(])\.?\s+[A-Z])"
 )
 INLINE_RESOLVED = re.compile(r"(?<=\s)(?=RESOLVED\b)|(?<=[.!?]\s)(?=(?:Present|PRESENT|In\s+attendance|Apologies)\s*:)")
 TITLE_END = re.compile(
@@ -70,6 +72,9 @@ TITLE_END = re.compile(
 SENTENCE_STARTERS = re.compile(
     r"\s(?=(?:The|It|There|This|These|Members|Councillors?|Cllrs?|Mr|Mrs|Ms|Dr|Apologies|RESOLVED|Resolved|No|All|"
     r"Following|Having|Further|An?)\s)"
+)
+CAPITALS_THEN_SENTENCE = re.compile(  # "CO-OPTION Two residents had applied …": a title in capitals, then its minute
+    r"^(?P<title>[A-Z][A-Z0-9&'’/,-]*(?:\s+[A-Z0-9&'’/,()-]+)*?)\s(?=[A-Z][a-z]+\s+[a-z])"
 )
 PLANNING_REFERENCE = re.compile(r"\s(?=\d{2}/\d{4,5}/[A-Z]{1,5}\b)")
 ACTION_ROW = re.compile(r"^[A-Z]{2,3}(?:/[A-Z]{2,3})?\s+(?:to|will|would|has|had|is|was)\b")
@@ -284,6 +289,9 @@ def _title_and_body(rest: str) -> tuple[str, int | None, bool] | None:
             title, body_at = title[: starter.start()], starter.end()
         elif len(title.split()) > MAX_STYLED_TITLE_WORDS:
             return None
+    capitals = CAPITALS_THEN_SENTENCE.match(title)
+    if capitals:
+        title, body_at = capitals.group("title"), capitals.end("title") + 1
     reference = PLANNING_REFERENCE.search(title)
     if reference and reference.start() > 0:
         title, body_at = title[: reference.start()], reference.end()
@@ -801,6 +809,10 @@ def _meetings(
         )
     if first.committee is None and extracted.front_matter.get("committee"):
         first.committee = extracted.front_matter["committee"]
+    if first.committee is None and extracted.front_matter.get("title"):
+        fronted_title = read_title([extracted.front_matter["title"]])
+        first.committee = fronted_title.committee
+        first.council = first.council or fronted_title.council
     for meeting in meetings:
         if date is not None:
             meeting.date, meeting.date_source = date, "option"
@@ -809,4 +821,6 @@ def _meetings(
         if meeting.council is None and meeting.committee:
             found = council_names(meeting.committee)
             meeting.council = found[0] if found else None
+        if meeting.committee is None:  # no other body is named: the council itself met
+            meeting.committee = meeting.council
     return meetings

@@ -23,6 +23,7 @@ BLOCK_TAGS = HEADING_TAGS | {
     "section", "article", "main", "body", "caption", "figcaption", "address", "tbody", "thead",
 }  # fmt: skip
 BREAKS = re.compile(r"\s*\n\s*\n\s*")
+CONTENT_TAGS = {"html", "body", "main", "article"}  # a theme's class on these ("sidebar-visible") is no chrome
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:
@@ -83,7 +84,7 @@ def extract(data: bytes) -> Extracted:
     for element in soup(CHROME):
         element.decompose()
     for element in soup.find_all(class_=CHROME_CLASS):
-        if not element.decomposed:
+        if not element.decomposed and element.name not in CONTENT_TAGS and element.get("role") != "main":
             element.decompose()
     _merge_item_numbers(soup)
     runs: list[tuple[str, bool, bool]] = []
