@@ -1,6 +1,7 @@
-"""Retrieval evaluation on real committee meetings (QMSum), through the one search function.
+"""Evaluation through the one search function: retrieval on real committee meetings (QMSum), and real minutes
+dropped in with no flags (real-minutes, reading) — what was read from them, and how their questions are answered.
 
-A returned passage is located in its document as an exact substring once runs of
+For QMSum, a returned passage is located in its document as an exact substring once runs of
 whitespace are collapsed (not found: a miss, counted as unfaithful). It is a hit for a
 query when it comes from the query's meeting and at least half of its characters fall
 inside the union of the query's relevant character spans.
@@ -14,7 +15,8 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -180,24 +182,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
+@contextmanager
+def fresh_index(
+    paths: list[str], model: str, index_dir: Path | None, backend: str
+) -> Iterator[tuple[Store, Embedder, IngestReport]]:
+    """`paths` ingested with no flags into a fresh index (or `index_dir`), as a new user would, with its model
+    loaded and its caches warm; the scratch index is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="minutebook-eval-") as scratch:
+        store = Store(index_dir or scratch, create=True)
+        ingested = ingest(paths, store, model, backend=backend)
+        embedder = load_embedder(model, backend, store.directory)
+        search(store, embedder, "warm up the caches")
+        yield store, embedder, ingested
+
+
 def evaluate(data: Path, split: str, model: str, index_dir: Path | None = None, backend: str = "torch") -> Report:
     """Ingest every meeting into a fresh index (or `index_dir`), ask the split's queries, score each method."""
     queries = load_queries(data, split)
     documents = {path.stem: SourceText(path.read_text(encoding="utf-8")) for path in meeting_documents(data)}
-    with tempfile.TemporaryDirectory(prefix="minutebook-eval-") as scratch:
-        store = Store(index_dir or scratch, create=True)
-        paths = [str(path) for path in meeting_documents(data)]
-        ingested: IngestReport = ingest(paths, store, model, backend=backend)
-        embedder = load_embedder(model, backend, store.directory)
-        chunks = store.chunk_count
+    paths = [str(path) for path in meeting_documents(data)]
+    with fresh_index(paths, model, index_dir, backend) as (store, embedder, ingested):
         report = Report(
             split=split,
             backend=backend,
-            chunks=chunks,
+            chunks=store.chunk_count,
             ingest_seconds=round(ingested.seconds, 1),
             chunks_per_second=round(ingested.chunks / ingested.seconds, 1) if ingested.chunks else 0.0,
         )
-        search(store, embedder, "warm up the caches")
         for method in METHODS:
             report.corpus[method] = score(store, embedder, queries, documents, method, scoped=False)
         for method in METHODS:
@@ -234,7 +245,15 @@ def format_report(report: Report) -> str:
 
 
 REAL_MINUTES = DEFAULT_DATA.parent / "real-minutes"
+READING = DEFAULT_DATA.parent / "reading"
 REAL_RANKS = 3
+ITEMS_LABELLED = 3
+TRAILING_PUNCTUATION = " :–-."
+READING_LEGEND = (
+    "date, committee, council, items: files whose first meeting was read as labelled (council: of those whose label",
+    "names one; items: the first three titled items). items matched: labelled items among the first three read.",
+    "hit@3, hit@1, citation (right, of the hits): Minutebook on the council's questions; then BM25 and dense alone.",
+)
 
 
 @dataclass
@@ -245,7 +264,7 @@ class RealQuestion:
     committee: str
     date: str
     item_words: list[str]
-    kind: str
+    kind: str = ""
 
 
 @dataclass
@@ -280,18 +299,22 @@ class RealReport:
         }
 
 
-def load_real_questions(data: Path) -> list[RealQuestion]:
-    path = data / "questions.jsonl"
+def _records(data: Path, name: str, set_name: str) -> list[dict]:
+    """The JSON lines of `data/name`; a missing file is one sentence saying where the set was looked for."""
+    path = data / name
     if not path.exists():
         raise EvaluationDataMissing(
-            f"The real-minutes evaluation data is not at {data} (no questions.jsonl): put ../shared beside the "
-            f"checkout or pass --data."
+            f"The {set_name} evaluation data is not at {data} (no {name}): put ../shared beside the checkout "
+            f"or pass --data."
         )
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_real_questions(data: Path, set_name: str = "real-minutes") -> list[RealQuestion]:
     fields = RealQuestion.__dataclass_fields__
     return [
-        RealQuestion(**{key: value for key, value in json.loads(line).items() if key in fields})
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        RealQuestion(**{key: value for key, value in record.items() if key in fields})
+        for record in _records(data, "questions.jsonl", set_name)
     ]
 
 
@@ -341,11 +364,8 @@ def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None,
     """Ingest every file of the real-minutes set into a fresh index with no flags, as a new user would, and ask
     its questions through the one search function."""
     questions = load_real_questions(data)
-    with tempfile.TemporaryDirectory(prefix="minutebook-real-") as scratch:
-        store = Store(index_dir or scratch, create=True)
-        files = sorted(str(path) for path in data.rglob("*.pdf"))
-        ingested = ingest(files, store, model, backend=backend)
-        embedder = load_embedder(model, backend, store.directory)
+    files = sorted(str(path) for path in data.rglob("*.pdf"))
+    with fresh_index(files, model, index_dir, backend) as (store, embedder, ingested):
         documents = store.document_readings()
         dated = [row for row in documents if row["dates"]]
         report = RealReport(
@@ -359,10 +379,22 @@ def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None,
             chunks=store.chunk_count,
             ingest_seconds=round(ingested.seconds, 1),
         )
-        search(store, embedder, "warm up the caches")
         for method in METHODS:
             report.methods[method] = score_real(store, embedder, questions, data, method)
     return report
+
+
+def _question_lines(methods: dict[str, RealMetrics]) -> list[str]:
+    """The questions Minutebook missed and the hits it cited wrongly, for a developer to look into."""
+    hybrid = methods.get("hybrid")
+    if not hybrid:
+        return []
+    return [
+        "Not in the top 3:",
+        *(f"  {question}" for question in hybrid.misses),
+        "Citation wrong:",
+        *(f"  {wrong}" for wrong in hybrid.wrong_citations),
+    ]
 
 
 def format_real_report(report: RealReport) -> str:
@@ -381,8 +413,229 @@ def format_real_report(report: RealReport) -> str:
             f"{METHOD_NAMES[method]:14} {metrics.questions:9d} {metrics.hit_at_1:6d} {metrics.hit_at_3:6d} "
             f"{metrics.citation_right:>17d} of {metrics.hit_at_3}"
         )
-    hybrid = report.methods.get("hybrid")
-    if hybrid:
-        lines += ["", "Not in the top 3:", *(f"  {question}" for question in hybrid.misses)]
-        lines += ["Citation wrong:", *(f"  {wrong}" for wrong in hybrid.wrong_citations)]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_question_lines(report.methods)])
+
+
+@dataclass(frozen=True)
+class Label:
+    """How a person reads one file of the reading set: its council (None when never named), the body that met,
+    the meeting date, and its first agenda items as printed."""
+
+    file: str
+    council: str | None
+    committee: str
+    date: str
+    items: list[str]
+
+
+@dataclass
+class FileReading:
+    """What Minutebook read from one labelled file (its first meeting), beside the label."""
+
+    file: str
+    read: bool
+    council: str | None = None
+    committee: str | None = None
+    date: str | None = None
+    items: list[str] = field(default_factory=list)
+    date_right: bool = False
+    committee_right: bool = False
+    council_right: bool | None = None
+    items_right: bool = False
+    items_matched: int = 0
+
+
+@dataclass
+class ReadingFigures:
+    """Counts over the files of one council, or of the whole set."""
+
+    files: int = 0
+    read: int = 0
+    dates_right: int = 0
+    committees_right: int = 0
+    councils_labelled: int = 0
+    councils_right: int = 0
+    items_right: int = 0
+    items_labelled: int = 0
+    items_matched: int = 0
+    methods: dict[str, RealMetrics] = field(default_factory=dict)
+
+
+@dataclass
+class ReadingReport:
+    """The reading set ingested with no flags: per council (its folder) and overall, what was read against the
+    labels and how the questions are answered."""
+
+    skipped: list[tuple[str, str]]
+    ocr_pages: int
+    chunks: int
+    ingest_seconds: float
+    councils: dict[str, ReadingFigures] = field(default_factory=dict)
+    overall: ReadingFigures = field(default_factory=ReadingFigures)
+    files: list[FileReading] = field(default_factory=list)
+    labels: dict[str, Label] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def load_labels(data: Path) -> list[Label]:
+    fields = Label.__dataclass_fields__
+    return [
+        Label(**{key: value for key, value in record.items() if key in fields})
+        for record in _records(data, "labels.jsonl", "reading")
+    ]
+
+
+def name_key(name: str | None) -> str | None:
+    """A council's or committee's name as compared with a label: case, runs of whitespace and a leading "The " aside."""
+    if name is None:
+        return None
+    collapsed = _collapsed(name).casefold()
+    return collapsed.removeprefix("the ")
+
+
+def item_key(title: str) -> str:
+    """An item title as compared with a label: case, runs of whitespace and trailing ":", "–", "-", "." aside."""
+    return _collapsed(title).casefold().rstrip(TRAILING_PUNCTUATION)
+
+
+def items_matched(read: list[str], labelled: list[str]) -> int:
+    """How many labelled items are among the first items read, in any order, so that partial progress shows."""
+    first = {item_key(title) for title in read[:ITEMS_LABELLED]}
+    return sum(item_key(title) in first for title in labelled)
+
+
+def judge(reading: FileReading, label: Label) -> FileReading:
+    """`reading` with each of its readings marked right or wrong against `label`."""
+    reading.date_right = reading.date == label.date
+    reading.committee_right = name_key(reading.committee) == name_key(label.committee)
+    reading.council_right = None if label.council is None else name_key(reading.council) == name_key(label.council)
+    reading.items_right = [item_key(title) for title in reading.items[:ITEMS_LABELLED]] == [
+        item_key(title) for title in label.items
+    ]
+    reading.items_matched = items_matched(reading.items, label.items)
+    return reading
+
+
+def stored_readings(store: Store, data: Path) -> dict[str, FileReading]:
+    """Each stored document's first meeting (council, committee, date) and the titles of that meeting's items in
+    document order, untitled preamble left out, by its path relative to `data`."""
+    readings = {}
+    root = data.resolve()
+    for row in store.db.query(
+        "SELECT d.id, d.path, d.meeting_id, m.council, m.committee, m.date FROM documents d "
+        "LEFT JOIN meetings m ON m.id = d.meeting_id"
+    ):
+        titles = store.db.query(
+            "SELECT title FROM items WHERE document_id = ? AND meeting_id IS ? AND title IS NOT NULL ORDER BY position",
+            [row["id"], row["meeting_id"]],
+        )
+        file = Path(row["path"]).resolve().relative_to(root).as_posix()
+        readings[file] = FileReading(
+            file, True, row["council"], row["committee"], row["date"], [title["title"] for title in titles]
+        )
+    return readings
+
+
+def tally(readings: list[FileReading], labels: dict[str, Label]) -> ReadingFigures:
+    """The reading counts of some files."""
+    return ReadingFigures(
+        files=len(readings),
+        read=sum(reading.read for reading in readings),
+        dates_right=sum(reading.date_right for reading in readings),
+        committees_right=sum(reading.committee_right for reading in readings),
+        councils_labelled=sum(labels[reading.file].council is not None for reading in readings),
+        councils_right=sum(bool(reading.council_right) for reading in readings),
+        items_right=sum(reading.items_right for reading in readings),
+        items_labelled=sum(len(labels[reading.file].items) for reading in readings),
+        items_matched=sum(reading.items_matched for reading in readings),
+    )
+
+
+def council_of(file: str) -> str:
+    """The council a file of the reading set belongs to: its folder."""
+    return file.split("/", 1)[0]
+
+
+def evaluate_reading(data: Path, model: str, index_dir: Path | None = None, backend: str = "torch") -> ReadingReport:
+    """Ingest every labelled file of the reading set into a fresh index with no flags, as a new user would; compare
+    what was read with the labels and ask the questions through the one search function, per council and overall."""
+    labels = {label.file: label for label in load_labels(data)}
+    questions = load_real_questions(data, "reading")
+    with fresh_index([str(data / file) for file in labels], model, index_dir, backend) as (store, embedder, ingested):
+        stored = stored_readings(store, data)
+        readings = [judge(stored.get(file, FileReading(file, read=False)), label) for file, label in labels.items()]
+        report = ReadingReport(
+            skipped=ingested.failed,
+            ocr_pages=sum(row["ocr_pages"] or 0 for row in store.document_readings()),
+            chunks=store.chunk_count,
+            ingest_seconds=round(ingested.seconds, 1),
+            files=readings,
+            labels=labels,
+        )
+        groups = {"": readings} | {
+            council: [reading for reading in readings if council_of(reading.file) == council]
+            for council in sorted({council_of(file) for file in labels})
+        }
+        for council, members in groups.items():
+            figures = tally(members, labels)
+            asked = [question for question in questions if not council or council_of(question.file) == council]
+            for method in METHODS:
+                figures.methods[method] = score_real(store, embedder, asked, data, method)
+            if council:
+                report.councils[council] = figures
+            else:
+                report.overall = figures
+    return report
+
+
+def _fraction(count: int, total: int) -> str:
+    return f"{count}/{total}"
+
+
+def format_reading_report(report: ReadingReport) -> str:
+    """Per council and overall, what was read right and how the questions rank; then every wrong reading, read
+    against the label."""
+    overall = report.overall
+    lines = [
+        f"Reading: {overall.files} files of {len(report.councils)} councils, {len(report.skipped)} skipped; "
+        f"{report.ocr_pages} pages read by OCR; {report.chunks} chunks (ingest {report.ingest_seconds:.1f} s)",
+        *(f"  skipped {path}: {reason}" for path, reason in report.skipped),
+        "",
+        f"{'':18} {'read':>5} {'date':>5} {'committee':>9} {'council':>7} {'items':>5} {'items matched':>13} "
+        f"{'hit@3':>5} {'hit@1':>5} {'citation':>8} {'BM25 hit@3':>10} {'dense hit@3':>11}",
+    ]
+    for name, figures in [*report.councils.items(), ("overall", overall)]:
+        hybrid, keyword, dense = (figures.methods[method] for method in ("hybrid", "keyword", "dense"))
+        lines.append(
+            f"{name:18} {_fraction(figures.read, figures.files):>5} {_fraction(figures.dates_right, figures.files):>5} "
+            f"{_fraction(figures.committees_right, figures.files):>9} "
+            f"{_fraction(figures.councils_right, figures.councils_labelled):>7} "
+            f"{_fraction(figures.items_right, figures.files):>5} "
+            f"{_fraction(figures.items_matched, figures.items_labelled):>13} "
+            f"{_fraction(hybrid.hit_at_3, hybrid.questions):>5} {_fraction(hybrid.hit_at_1, hybrid.questions):>5} "
+            f"{_fraction(hybrid.citation_right, hybrid.hit_at_3):>8} "
+            f"{_fraction(keyword.hit_at_3, keyword.questions):>10} {_fraction(dense.hit_at_3, dense.questions):>11}"
+        )
+    lines += [
+        "",
+        *READING_LEGEND,
+        "",
+        "Read wrong (read → label):",
+    ]
+    for reading in report.files:
+        label = report.labels[reading.file]
+        wrong = [
+            f"{what} {read!r} → {labelled!r}"
+            for what, right, read, labelled in (
+                ("date", reading.date_right, reading.date, label.date),
+                ("committee", reading.committee_right, reading.committee, label.committee),
+                ("council", reading.council_right is not False, reading.council, label.council),
+                ("items", reading.items_right, reading.items[:ITEMS_LABELLED], label.items),
+            )
+            if not right
+        ]
+        if reading.read and wrong:
+            lines.append(f"  {reading.file}: " + "; ".join(wrong))
+    return "\n".join([*lines, "", *_question_lines(overall.methods)])

@@ -27,6 +27,7 @@ import numpy as np
 from .dates import MONTH_NAMES, MONTHS, find_date
 from .embed import Embedder
 from .filters import Filters
+from .glossary import expansions
 from .store import ChunkFacts, Store
 
 Method = Literal["hybrid", "keyword", "dense"]
@@ -35,6 +36,9 @@ CANDIDATES = 200
 CANDIDATES_PER_PASSAGE = 4
 STEM_LETTERS = 5
 KEYWORD_WEIGHT = 0.7
+import os
+GLOSSARY_WEIGHT = float(os.environ.get('GW', '0.5'))
+GLOSSARY_DENSE = os.environ.get('GD', '0') == '1'
 NEIGHBOUR_WEIGHT = 0.25
 NEIGHBOUR_REACH = 3
 FAVOUR = 0.35
@@ -303,6 +307,7 @@ def search(
     k: int = PASSAGES,
     filters: Filters | None = None,
     method: Method = "hybrid",
+    expand: bool = True,
 ) -> Answer:
     """The top `k` passages for `question`, best first, within `filters`.
 
@@ -316,27 +321,29 @@ def search(
         )
     if k < 1:
         raise QuestionError("Ask for at least one passage (k must be 1 or more).")
-    query = embedder.encode_question(question)
+    glossary_terms = expansions(question) if expand and method == "hybrid" else []
+    query = embedder.encode_question(question + (" (" + "; ".join(glossary_terms) + ")" if glossary_terms and GLOSSARY_DENSE else ""))
     with store.reading():
-        passages, answered = _retrieve(store, query, question, k, filters, method)
+        passages, answered = _retrieve(store, query, question, k, filters, method, glossary_terms)
     return Answer(question=question, passages=passages, answered=answered, filters=filters)
 
 
 def _retrieve(
-    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method
+    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method, glossary_terms: list[str]
 ) -> tuple[list[Passage], bool]:
     """The top `k` passages and whether they answer the question."""
     pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
     keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
+    glossary = store.keyword_search(glossary_terms, pool, filters) if glossary_terms else []
 
     if method == "hybrid":
-        dense_scores, keyword_scores = _normalised(dense), _normalised(keyword)
+        dense_scores, keyword_scores, glossary_scores = _normalised(dense), _normalised(keyword), _normalised(glossary)
         fused = {
             chunk_id: (1 - KEYWORD_WEIGHT) * dense_scores.get(chunk_id, 0.0)
-            + KEYWORD_WEIGHT * keyword_scores.get(chunk_id, 0.0)
-            for chunk_id in dense_scores.keys() | keyword_scores.keys()
+            + KEYWORD_WEIGHT * (keyword_scores.get(chunk_id, 0.0) + GLOSSARY_WEIGHT * glossary_scores.get(chunk_id, 0.0))
+            for chunk_id in dense_scores.keys() | keyword_scores.keys() | glossary_scores.keys()
         }
         facts = store.chunk_facts(list(fused))
         fused = _rerank(fused, facts, question)

@@ -14,6 +14,7 @@ is the single place that knows how minutes are laid out, the same way for every 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -50,6 +51,7 @@ SIGNATURE = re.compile(
     r"^(?:Signed\b.*?)?\b(?:Chair|Chairman|Chairperson|Mayor),?\s+(?P<council>.*Council)$", re.IGNORECASE
 )
 EMPHASIS = re.compile(r"\*\*|__|^#{1,6}\s*|^>\s*")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 
 STRONG_NUMBER = re.compile(
     r"^(?P<number>\d{1,3}\s?\.{1,2}\s?\d{1,2}\.\d{1,3}"  # parish MM.YY.NN: 04.24.03 (and its typos 11..23.05)
@@ -223,7 +225,10 @@ class Heading:
 
 
 def _plain(text: str) -> str:
-    return " ".join(EMPHASIS.sub("", text).split())
+    """A line's words as they are matched: Markdown emphasis and escapes ("1\\. Apologies") and HTML entities
+    ("1.&nbsp;&nbsp;Consent") that web posts carry taken out."""
+    text = MARKDOWN_ESCAPE.sub(r"\1", html.unescape(EMPHASIS.sub("", text)))
+    return " ".join(text.removesuffix("\\").split())
 
 
 def _lines(text: str, blocks: Iterable[Block]) -> list[Line]:
