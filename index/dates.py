@@ -34,11 +34,11 @@ _ORDINAL = r"(?:\s?(?:st|nd|rd|th)\b|(?:st|nd|rd|th)|[*\"°”'’])?"  # OCR re
 WRITTEN_DATES = [
     re.compile(
         rf"(?<![\d£$])(?P<day>\d{{1,2}}){_ORDINAL}[\s,.-]*(?:of\s+)?(?P<month>{MONTH_NAMES})(?![a-z])\.?[\s,.-]*"
-        r"(?P<year>(?:19|20)\d\d)(?!\d)",
+        r"(?P<year>(?:19|2[0O])[\dO]\d)(?!\d)",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\b(?P<month>{MONTH_NAMES})(?![a-z])\.?\s*(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>(?:19|20)\d\d)(?!\d)",
+        rf"\b(?P<month>{MONTH_NAMES})(?![a-z])\.?\s*(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>(?:19|2[0O])[\dO]\d)(?!\d)",
         re.IGNORECASE,
     ),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"),
@@ -53,11 +53,13 @@ NOT_THIS_MEETING = re.compile(
     re.IGNORECASE,
 )
 
+LATER_AGENDA = re.compile(r"\W{0,3}(?:agenda\s+)?item\s+(?:no\.?\s*)?\d{1,3}[a-z]?\b", re.IGNORECASE)
+
 
 def _date(match: re.Match, short_year: bool = False) -> dt.date | None:
     month = match.group("month")
     month_number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
-    year = int(match.group("year")) + (2000 if short_year else 0)
+    year = int(match.group("year").upper().replace("O", "0")) + (2000 if short_year else 0)  # "2O24", as typed
     try:
         return dt.date(year, month_number, int(match.group("day")))
     except ValueError:
@@ -66,18 +68,22 @@ def _date(match: re.Match, short_year: bool = False) -> dt.date | None:
 
 def dates_in(text: str, short_years: bool = False) -> Iterator[tuple[int, dt.date]]:
     """Every calendar date written in `text`, as (position, date), in reading order."""
-    found: list[tuple[int, dt.date]] = []
+    for start, _, date in _written(text, short_years):
+        yield start, date
+
+
+def _written(text: str, short_years: bool) -> list[tuple[int, int, dt.date]]:
+    """(start, end, date) of every calendar date written in `text`, in reading order."""
+    found: list[tuple[int, int, dt.date]] = []
     patterns = [(pattern, False) for pattern in WRITTEN_DATES] + ([(SHORT_YEAR, True)] if short_years else [])
-    taken: list[tuple[int, int]] = []
     for pattern, short in patterns:
         for match in pattern.finditer(text):
-            if any(start < match.end() and match.start() < end for start, end in taken):
+            if any(start < match.end() and match.start() < end for start, end, _ in found):
                 continue
             date = _date(match, short)
             if date:
-                found.append((match.start(), date))
-                taken.append(match.span())
-    yield from sorted(found)
+                found.append((match.start(), match.end(), date))
+    return sorted(found)
 
 
 def find_date(text: str) -> dt.date | None:
@@ -88,12 +94,14 @@ def find_date(text: str) -> dt.date | None:
 def meeting_date(text: str) -> dt.date | None:
     """The first date in a title block or preamble that is not another meeting's: not the previous minutes being
     approved, the next meeting, nor the day the minutes are to be confirmed or were posted. A parenthesis closed
-    before the date ("Draft (until approved at the next meeting) Minutes of … held on 9 September") is not about it."""
-    for position, date in dates_in(text, short_years=True):
+    before the date ("Draft (until approved at the next meeting) Minutes of … held on 9 September") is not about it,
+    nor is a date with an agenda item after it: the later meeting the minutes went to ("November 18, 2015 Item 4B")."""
+    for position, end, date in _written(text, short_years=True):
         sentence_start = max(
             text.rfind(". ", 0, position), text.rfind("\n", 0, position), text.rfind(")", 0, position), 0
         )
-        if not NOT_THIS_MEETING.search(text[max(sentence_start, position - 80) : position]):
+        before = text[max(sentence_start, position - 80) : position]
+        if not NOT_THIS_MEETING.search(before) and not LATER_AGENDA.match(text, end):
             return date
     return None
 

@@ -104,6 +104,13 @@ NEW_MEETING = re.compile(
     r"|^at\s+an?\s+(?:[\w-]+\s+)?meeting\s+of\b",
     re.IGNORECASE,
 )
+LATER_AGENDA_LINE = re.compile(r"^(?:Agenda\s+)?Item\s+\d{1,3}[A-Za-z]?$", re.IGNORECASE)
+CONFIRMATION = re.compile(  # "Minutes of the meeting held on 30 July 2024 (Item 3) RESOLVED that the minutes …"
+    r"^(?:(?:draft|unapproved|confirmed)\s+)?minutes\s+of\s+the\s+(?:previous\s+|last\s+)?meeting\s+(?:held\s+)?on\b"
+    r"|\bRESOLVED\b|\(\s*(?:Agenda\s+)?Item\s+\w+\s*\)|\b(?:true|correct|accurate)\s+record\b"
+    r"|\b(?:were|was|be|being)\s+(?:agreed|approved|confirmed|signed|accepted|adopted)\b",
+    re.IGNORECASE,
+)
 LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}?)\s*[:\-–]?$")
 DECISION_LABELS = {
     "resolved", "resolution", "resolutions", "agreed", "decision", "decisions", "it was resolved", "resolved that",
@@ -455,6 +462,12 @@ def _complete_title(lines: list[Line], index: int, heading: Heading, headings: d
         heading.title_lines += 1
 
 
+def _reference_below(lines: list[Line], index: int) -> str | None:
+    """The item number of ModernGov's "(Item 4)" on the line below, if it is there."""
+    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    return re.search(r"\d{1,3}[a-z]?", below).group() if AGENDA_REFERENCE.match(below) else None
+
+
 def _title_like(text: str) -> bool:
     return (
         len(text.split()) <= MAX_TITLE_WORDS
@@ -484,6 +497,20 @@ def _headings(lines: list[Line], text: str, meeting_starts: list[int]) -> dict[i
             found[index] = dict(candidates)[index]
     for index in sorted(found):
         _complete_title(lines, index, found[index], found)
+    return found
+
+
+def _without_later_agenda(found: dict[int, Heading], lines: list[Line]) -> dict[int, Heading]:
+    """Minutes sent on to a later meeting carry its date and item number above their title ("November 18, 2015" /
+    "Item 4B"): that item number is no item of these minutes."""
+    first = min(found, default=None)
+    if (
+        first is not None
+        and 0 < first < 6
+        and LATER_AGENDA_LINE.match(lines[first].text)
+        and find_date(lines[first - 1].text)
+    ):
+        return {index: heading for index, heading in found.items() if index != first}
     return found
 
 
@@ -531,14 +558,15 @@ def _meeting_starts(lines: list[Line]) -> list[int]:
         if index > 0
         and not line.continues
         and NEW_MEETING.match(line.text)
+        and not CONFIRMATION.search(" ".join(each.text for each in lines[index : index + 2]))
         and meeting_date(" ".join(each.text for each in lines[index : index + 4]))
     ]
 
 
-def _unnumbered(line: Line, numbered_items: bool) -> Heading | None:
+def _unnumbered(line: Line, numbered_items: bool, referenced: str | None = None) -> Heading | None:
     """A heading without a number that starts an item: a recognised section ("Other matters", "Date of next
-    meetings"), text set larger than the body, or — in minutes without numbered items — a bold or capitalised
-    line."""
+    meetings"), text set larger than the body, a title that ModernGov's "(Item 4)" follows, or — in minutes without
+    numbered items — a bold or capitalised line."""
     content = line.text.rstrip(" :")
     section = SECTION_HEADING.match(content)
     if section and not line.continues:
@@ -552,8 +580,8 @@ def _unnumbered(line: Line, numbered_items: bool) -> Heading | None:
     if not re.search(r"[A-Za-z]{3}", content) or content[:1].islower() or ACTION_CODE.match(content):
         return None
     shouting = 2 <= words and content.upper() == content and line.text[-1:] not in ".;,"
-    if line.prominent and not line.continues:
-        return Heading(None, content)
+    if line.prominent and not line.continues or referenced is not None and _title_like(content):
+        return Heading(referenced, content)
     if not numbered_items and not line.continues and (line.heading or shouting):
         return Heading(None, content)
     return None
@@ -669,7 +697,7 @@ def build_document(
     document = Document(path=path, format=format, text=text, ocr_pages=extracted.ocr_pages)
     document.unread_pages = extracted.unread_pages
     lines = _lines(text, extracted.blocks)
-    headings = _headings(lines, text, _meeting_starts(lines))
+    headings = _without_later_agenda(_headings(lines, text, _meeting_starts(lines)), lines)
     numbered_items = bool(headings)
     labelled = (index for index, line in enumerate(lines) if _label(line.text) in KNOWN_LABELS)
     first_item = min(headings, default=next(labelled, len(lines)))
@@ -677,6 +705,8 @@ def build_document(
     title_lines = set(range(block_start, block_end))
     reader = _Reader(document)
     opening = read_title([lines[index].text for index in range(block_start, block_end)])
+    # the line after the title block says whether its date is this meeting's ("November 18, 2015" / "Item 4B")
+    opening.date = meeting_date(" ".join(line.text for line in lines[block_start : block_end + 1]))
     if opening.date is None:
         opening.date = meeting_date(" ".join(line.text for line in lines[:first_item]))
     reader.readings.append(opening)
@@ -726,7 +756,7 @@ def build_document(
             if skip_until > index:
                 continue
         if heading is None and not reader.in_boilerplate and (index > first_item or not numbered_items):
-            heading = _unnumbered(line, numbered_items)
+            heading = _unnumbered(line, numbered_items, _reference_below(lines, index))
         if heading is not None:
             reader.start_item(heading.number, heading.title)
             skip_until = index + heading.title_lines
@@ -742,10 +772,24 @@ def build_document(
         for paragraph in item.paragraphs:
             paragraph.speakers = find_speakers(_plain(document.paragraph_text(paragraph)))
     document.items = [each for each in document.items if each.paragraphs]
+    if not document.items:
+        _read_as_one_item(reader, lines)
     preamble = " ".join([extracted.front_matter.get("title", ""), *(line.text for line in lines[:first_item])])
     signed_for = next(iter(council_names(preamble)), None) or _signed_for(lines)
     document.meetings = _meetings(reader.readings, extracted, path, signed_for, committee, date)
     return document
+
+
+def _read_as_one_item(reader: _Reader, lines: list[Line]) -> None:
+    """Minutes whose layout gave no item with text (all of it taken for a title block or furniture of a layout not
+    known here) are still indexed: every line, as one item of the document, so no text is ever dropped."""
+    reader.item = reader.paragraph = None
+    reader.meeting = 0
+    for line in lines:
+        reader.add(line)
+    for item in reader.document.items:
+        for paragraph in item.paragraphs:
+            paragraph.speakers = find_speakers(_plain(reader.document.paragraph_text(paragraph)))
 
 
 def _title_text(block: list[Line]) -> str | None:
@@ -780,7 +824,10 @@ def _second_meeting(lines: list[Line], index: int, reader: _Reader) -> int:
         if not is_title_line(lines[end].text) and ends_sentence(lines[end - 1].text):
             break
         end += 1
-    reading = read_title([line.text for line in lines[index:end]])
+    opening = [line.text for line in lines[index:end]]
+    if CONFIRMATION.search(" ".join(opening)):
+        return index
+    reading = read_title(opening)
     named = reading.committee or reading.council
     current = reader.readings[reader.meeting]
     if not reading.date or not named or reading.date == current.date:

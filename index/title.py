@@ -26,7 +26,7 @@ COUNCIL_END = re.compile(rf"\b{COUNCIL_KINDS}Council\b", re.IGNORECASE)
 NAME_STOPS = {
     "minutes", "minute", "of", "the", "meeting", "a", "an", "held", "at", "for", "draft", "notes", "annual", "ordinary",
     "extraordinary", "extra-ordinary", "special", "full", "chair", "chairman", "clerk", "to", "by", "from", "and",
-    "with", "on", "in", "our", "this", "that", "said", "agreed", "contact", "emergency",
+    "with", "on", "in", "our", "this", "that", "said", "agreed", "contact", "emergency", "regular", "adjourned",
 }  # fmt: skip
 NAME_JOINERS = {"&", "and", "with", "upon", "on", "under", "in", "le", "next", "the", "-"}
 MEETING_KINDS = {
@@ -54,6 +54,12 @@ KIND_LINE = re.compile(
     r"(?:\s+council)?\s+meeting$",
     re.IGNORECASE,
 )
+KIND_IN_NAME = re.compile(
+    r"\b(?:regular|special|ordinary|extra-?ordinary|adjourned|reconvened|rescheduled)\s+(?=(?:[\w-]+\s+)?"
+    r"(?:Board|Council|Committee|Commission)\b)",
+    re.IGNORECASE,
+)
+ELECTORS_MEETING = re.compile(r"^(?:annual\s+)?(?:parish|town|village|community)$", re.IGNORECASE)
 GENERIC_COUNCIL = re.compile(r"\b(?:Parish|Town|Community|City|District|Borough|County)\s+Council\b", re.IGNORECASE)
 MEETING_LINE = re.compile(
     r"^Meeting:\s*(?P<meeting>.+?)(?:\s*\((?:Agenda\s+)?Item\s+(?P<number>[\w.]+)\))?$", re.IGNORECASE
@@ -135,7 +141,14 @@ def _generic(body: str) -> bool:
 def _tidy(body: str) -> str:
     body = re.sub(r"^(?:the\s+)?", "", body.strip(" -–—,:|"), flags=re.IGNORECASE)
     body = re.sub(r"\s+(?:meeting|minutes)$", "", body, flags=re.IGNORECASE)
-    return title_case(body.strip(" -–—,:|"))
+    return title_case(without_meeting_kind(body).strip(" -–—,:|"))
+
+
+def without_meeting_kind(name: str) -> str:
+    """A body's name without the kind of meeting it held, which is no part of the name: "Crete Township Special
+    Board of Trustees (usafest)" is the Crete Township Board of Trustees, "Regular City Council" the City Council."""
+    name = KIND_IN_NAME.sub("", name)
+    return re.sub(r"\s*\([^)]*\)$", "", name).strip()
 
 
 def _body_in(text: str) -> tuple[str, bool] | None:
@@ -147,8 +160,10 @@ def _body_in(text: str) -> tuple[str, bool] | None:
             kind = (match.groupdict().get("kind") or "").lower()
             if pattern is MINUTES_OF_BODY and not COMMITTEE_WORDS.search(body) and not COUNCIL_END.search(body):
                 continue
-            if not body:
+            if not body or re.search(r"\d|\bheld\b|\bresolved\b", body, re.IGNORECASE):
                 continue
+            if pattern is X_MEETING and ELECTORS_MEETING.match(body):  # the electors' meeting, not the council's
+                return f"{body} Meeting", False
             if _generic(body):
                 return body, True
             if COUNCIL_END.search(body) and COUNCIL_END.search(body).end() == len(body):
@@ -178,7 +193,7 @@ def named_body_line(line: str) -> str | None:
     name = re.sub(
         r"^(?:#+\s*)?(?:(?:draft|printed|confirmed)\s+)?minutes\s*(?:of\s+(?:the\s+)?)?[-–—:]?\s*", "", name, flags=re.I
     )
-    name = re.sub(r"\s*(?:minutes|meeting)$", "", name, flags=re.I)
+    name = without_meeting_kind(re.sub(r"\s*(?:minutes|meeting)$", "", name, flags=re.I))
     return title_case(name) if COMMITTEE_WORDS.search(name) and len(name.split()) <= 10 else None
 
 
