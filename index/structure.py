@@ -76,7 +76,7 @@ SENTENCE_STARTERS = re.compile(
     r"Following|Having|Further|An?)\s)"
 )
 CAPITALS_THEN_SENTENCE = re.compile(  # "CO-OPTION Two residents had applied …": a title in capitals, then its minute
-    r"^(?P<title>[A-Z][A-Z0-9&'’/,-]*(?:\s+[A-Z0-9&'’/,()-]+)*?)\s(?=[A-Z][a-z]+\s+[a-z])"
+    r"^(?P<title>[A-Z][A-Z0-9&'’/,-]*(?:\s+[A-Z0-9&'’/,()-]+)*?)\s(?=[A-Z][a-z]+\b)"
 )
 PLANNING_REFERENCE = re.compile(r"\s(?=\d{2}/\d{4,5}/[A-Z]{1,5}\b)")
 ACTION_ROW = re.compile(r"^[A-Z]{2,3}(?:/[A-Z]{2,3})?\s+(?:to|will|would|has|had|is|was)\b")
@@ -172,6 +172,7 @@ MAX_TITLE_LINES = 3
 STANDING_ITEM_WORDS = 3
 MAX_TITLE_CHARACTERS = 300
 INLINE_SPLIT_WORDS = 40
+SENTENCE_TITLE_WORDS = 5
 
 
 def ends_sentence(text: str) -> bool:
@@ -600,6 +601,7 @@ class _Reader:
     expecting_title: bool = False
     meeting: int = 0
     readings: list[TitleReading] = field(default_factory=list)
+    heading_lines: dict[int, Line] = field(default_factory=dict)
 
     def start_item(self, number: str | None, title: str | None) -> None:
         """Start an item; a numbered heading that repeats the title of the item just begun (ModernGov prints the
@@ -759,6 +761,7 @@ def build_document(
             heading = _unnumbered(line, numbered_items, _reference_below(lines, index))
         if heading is not None:
             reader.start_item(heading.number, heading.title)
+            reader.heading_lines.setdefault(id(reader.item), line)
             skip_until = index + heading.title_lines
             if heading.body_start is not None:
                 body_start = heading.body_start if heading.body_start >= 0 else _after_title(text, line, heading)
@@ -771,6 +774,7 @@ def build_document(
     for item in document.items:
         for paragraph in item.paragraphs:
             paragraph.speakers = find_speakers(_plain(document.paragraph_text(paragraph)))
+    _keep_sentence_titles(reader)
     document.items = [each for each in document.items if each.paragraphs]
     if not document.items:
         _read_as_one_item(reader, lines)
@@ -778,6 +782,15 @@ def build_document(
     signed_for = next(iter(council_names(preamble)), None) or _signed_for(lines)
     document.meetings = _meetings(reader.readings, extracted, path, signed_for, committee, date)
     return document
+
+
+def _keep_sentence_titles(reader: _Reader) -> None:
+    """An item whose whole minute is its heading line ("55/20 Apologies for absence were received from Cllr G Lowe.")
+    keeps that line as its paragraph, so its words are searchable."""
+    for item in reader.document.items:
+        line = reader.heading_lines.get(id(item))
+        if not item.paragraphs and line is not None and len((item.title or "").split()) >= SENTENCE_TITLE_WORDS:
+            item.paragraphs.append(Paragraph(line.start, line.end, speakers=find_speakers(line.text), ocr=line.ocr))
 
 
 def _read_as_one_item(reader: _Reader, lines: list[Line]) -> None:
