@@ -50,8 +50,8 @@ HEADER_HINT = re.compile(
 )
 MINUTES_LINE = re.compile(r"^(?:(?:draft|printed|confirmed|unapproved|approved)\s+)?(?:minutes|notes)\b", re.IGNORECASE)
 KIND_LINE = re.compile(
-    r"^(?:the\s+)?(?:annual|extra-?ordinary|ordinary|special|full|planning)(?:\s+(?:parish|town|general))?"
-    r"(?:\s+council)?\s+meeting$",
+    r"^(?:the\s+)?(?:annual|extra-?ordinary|ordinary|special|full|planning|general|monthly|regular)"
+    r"(?:\s+(?:parish|town|general))?(?:\s+council)?\s+meeting(?:$|\s+(?!of\b)(?=.*\d))",
     re.IGNORECASE,
 )
 KIND_IN_NAME = re.compile(

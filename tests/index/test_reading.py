@@ -301,3 +301,110 @@ def _has_text(path) -> bool:
         return any(page.get_textpage().get_text_range().strip() for page in pdf)
     finally:
         pdf.close()
+
+
+def test_a_whole_meeting_pasted_as_one_paragraph_after_a_running_minute_number():
+    document = parse_bytes((layouts.LAYOUTS / "westcote-post.md").read_bytes(), "westcote-post.md")
+    meeting = document.meeting
+    assert (meeting.council, meeting.committee, meeting.date, meeting.date_source) == (
+        "Westcote Parish Council",
+        "Westcote Parish Council",
+        dt.date(2019, 11, 4),
+        "text",
+    )
+    assert titles(document)[:5] == [
+        ("1430/12/2019", "APOLOGIES FOR ABSENCE"),
+        ("1431/12/2019", "DECLARATIONS OF INTEREST"),
+        ("1432/12/2019", "MINUTES OF THE MEETING HELD ON 7TH OCTOBER 2019"),
+        ("1433/12/2019", "INTERNAL AUDIT"),
+        ("1434/12/2019", "CO-OPTION"),
+    ]
+    assert len(document.meetings) == 1
+    assert "Cllr Y Daniels sent apologies, which were accepted." in paragraph_texts(document)
+
+
+def test_a_title_block_inside_one_long_paragraph_after_page_furniture():
+    document = parse_bytes((layouts.LAYOUTS / "ashdown-post.md").read_bytes(), "ashdown-post.md")
+    meeting = document.meeting
+    # not the post's date (2 October), nor "the next meeting" in the parenthesis before the date
+    assert (meeting.council, meeting.committee, meeting.date, meeting.date_source) == (
+        "Ashdown Parish Council",
+        "Ashdown Parish Council",
+        dt.date(2020, 9, 9),
+        "text",
+    )
+    assert ("58/20", "Speed watch") in titles(document)
+    # a minute that is all heading line is still text to search
+    assert any(text.startswith("55/20 Apologies for absence were received") for text in paragraph_texts(document))
+
+
+def test_a_panel_confirming_its_previous_minutes_is_one_meeting():
+    source = (layouts.LAYOUTS / "kingsmead-panel.txt").read_bytes()
+    one_line = source.replace(b"2024\n(Item 3)\nRESOLVED", b"2024 (Item 3) RESOLVED")
+    for data in (source, one_line):
+        document = parse_bytes(data, "kingsmead-panel.txt")
+        assert [(m.council, m.committee, m.date) for m in document.meetings] == [
+            ("Kingsmead County Council", "Corporate Parenting Panel", dt.date(2024, 9, 24))
+        ]
+        assert {document.meeting_of(item).date for item in document.items} == {dt.date(2024, 9, 24)}
+    assert titles(parse_bytes(source, "kingsmead-panel.txt")) == [
+        ("1", "Apologies and Substitutes"),
+        ("3", "Minutes of the meeting held on 30 July 2024"),
+        ("4", "Unaccompanied Asylum Seeking Children"),
+        ("5", "Fostering Recruitment"),
+    ]
+
+
+def test_a_confirmation_of_earlier_minutes_never_names_a_body():
+    line = "Minutes of the meeting held on 30 July 2024 (Item 3) RESOLVED that the minutes of the Meeting"
+    reading = read_title([line])
+    assert reading.committee is None
+
+
+def test_minutes_with_no_layout_known_here_are_indexed_whole():
+    text = (
+        "Notes from the village hall\n\nThe group met at the hall and talked about the new boiler, which is on order."
+        "\n\n"
+        "Mrs Hale will write to the diocese about the churchyard wall.\n"
+    )
+    document = parse_bytes(text.encode(), "notes.txt")
+    indexed = " ".join(paragraph_texts(document))
+    assert "the new boiler, which is on order." in indexed
+    assert "write to the diocese about the churchyard wall." in indexed
+
+
+@pytest.mark.parametrize(
+    ("lines", "council", "committee", "date"),
+    [
+        (
+            ["BURTON-CUM-WALDEN PARISH COUNCIL", "MINUTES OF THE ANNUAL PARISH MEETING HELD ON",
+             "TUESDAY 25 APRIL 2023"],
+            "Burton-Cum-Walden Parish Council", "Annual Parish Meeting", dt.date(2023, 4, 25),
+        ),
+        (
+            ["Crete Township Regular Board of Trustees Meeting", "October 9, 2024"],
+            None, "Crete Township Board of Trustees", dt.date(2024, 10, 9),
+        ),
+        (
+            ["GOVAN COMMUNITY COUNCIL", "GENERAL MEETING MONDAY 4 MARCH 2O24"],
+            "Govan Community Council", "Govan Community Council", dt.date(2024, 3, 4),
+        ),
+    ],
+)  # fmt: skip
+def test_title_blocks_of_other_councils(lines, council, committee, date):
+    reading = read_title(lines)
+    assert (reading.council, reading.committee or (reading.council if reading.whole_council else None)) == (
+        council,
+        committee,
+    )
+    assert reading.date == date
+
+
+def test_a_later_meetings_date_and_item_above_the_title_are_not_the_meetings():
+    text = (
+        "Transportation Commission\n\nNovember 18, 2015\n\nItem 4B\n\nTransportation Commission Meeting Minutes\n\n"
+        "Wednesday July 22, 2015\n\n1. Roll Call\n\nRoll was called.\n\n2. Agenda Changes\n\nNone.\n"
+    )
+    document = parse_bytes(text.encode(), "minutes.txt")
+    assert (document.committee, document.date) == ("Transportation Commission", dt.date(2015, 7, 22))
+    assert titles(document) == [("1", "Roll Call"), ("2", "Agenda Changes")]
