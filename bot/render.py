@@ -199,6 +199,11 @@ def unread_lines(readings: list[Reading]) -> list[str]:
     if scanned:
         pages = sum(reading.ocr_pages for reading in scanned)
         lines.append(f"{count(pages, 'scanned page')} read by OCR in {count(len(scanned), 'document')}")
+    whole = [reading.path for reading in readings if not reading.items_read]
+    if whole:
+        lines.append(
+            f"{count(len(whole), 'document')} read without agenda items (indexed whole, as one item): {listed(whole)}"
+        )
     unread = [reading.path for reading in readings if reading.unread_pages]
     if unread:
         lines.append(

@@ -128,13 +128,15 @@ class Document:
 @dataclass(frozen=True)
 class Reading:
     """How one document was read, for telling a clerk what to fix: where its date came from, whether its
-    committee was in the text, its pages read by OCR and its scanned pages left unread."""
+    committee was in the text, its pages read by OCR, its scanned pages left unread, and whether any agenda item
+    was found in it (a layout not read is still indexed, as one item)."""
 
     path: str
     date_source: str | None
     committee_from_text: bool
     ocr_pages: int = 0
     unread_pages: int = 0
+    items_read: bool = True
 
 
 def join_runs(runs: list[tuple[str, bool, bool]]) -> Extracted:

@@ -169,6 +169,7 @@ def ingest(
                         document.meeting.committee_from_text or committee is not None,
                         document.ocr_pages,
                         document.unread_pages,
+                        any(item.title for item in document.items),
                     )
                 )
                 (report.replaced if previous else report.added).append(path)

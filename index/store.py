@@ -600,11 +600,12 @@ class Store:
                 or bool(row["committee_from_text"] or row["committee"] or row["url"]),
                 row["ocr_pages"],
                 row["unread_pages"],
+                bool(row["items_read"]),
             )
             for row in self.db.query(
                 "SELECT d.path, d.url, d.date_source, d.committee_from_text, d.ocr_pages, d.unread_pages, m.date, "
-                "m.committee "
-                "FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id ORDER BY d.path"
+                "m.committee, EXISTS (SELECT 1 FROM items i WHERE i.document_id = d.id AND i.title IS NOT NULL) "
+                "AS items_read FROM documents d LEFT JOIN meetings m ON m.id = d.meeting_id ORDER BY d.path"
             )
         ]
         totals = next(

@@ -139,20 +139,28 @@ def test_ingest_and_status_say_which_documents_were_not_dated_or_named_by_their_
     (folder / "cabinet.txt").write_text(
         "Cabinet – 12 March 2024\n\n1 Library Opening Hours\n\nSaturday opening will continue.\n", encoding="utf-8"
     )
+    (folder / "2024-02-01 hall.txt").write_text(
+        "The group met and talked about the new boiler, which is on order.\n\nMrs Hale will write to the diocese.\n",
+        encoding="utf-8",
+    )
     index = tmp_path / "index"
     result = run("ingest.py", str(folder), "--index", str(index))
     no_traceback(result)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("3 added, 0 unchanged, 0 replaced, 0 failed")
+    assert lines[0].startswith("4 added, 0 unchanged, 0 replaced, 0 failed")
     assert lines[1:] == [
-        f"1 document dated from its file name: {folder / '2024-01-25 planning.txt'}",
+        f"2 documents dated from their file names: {folder / '2024-01-25 planning.txt'}, "
+        f"{folder / '2024-02-01 hall.txt'}",
         f"1 document with no date: {folder / 'notes.txt'} — give --date",
-        f"2 documents with no committee read from the text: {folder / '2024-01-25 planning.txt'}, "
-        f"{folder / 'notes.txt'} — give --committee",
+        f"3 documents with no committee read from the text: {folder / '2024-01-25 planning.txt'}, "
+        f"{folder / '2024-02-01 hall.txt'}, {folder / 'notes.txt'} — give --committee",
+        f"1 document read without agenda items (indexed whole, as one item): {folder / '2024-02-01 hall.txt'}",
     ]
     status = run("-m", "bot", "status", "--index", str(index))
-    assert status.stdout.splitlines()[-3:] == lines[1:]
+    assert status.stdout.splitlines()[-4:] == lines[1:]
+    asked = run("-m", "bot", "ask", "--json", "when will the boiler come", "--index", str(index))
+    assert "the new boiler, which is on order." in json.loads(asked.stdout)["passages"][0]["text"]
 
 
 def test_reingest_and_remove_from_the_command_line(tmp_path, seed_path):
