@@ -278,10 +278,11 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
 @click.option(
     "--set",
     "data_set",
-    type=click.Choice(["qmsum", "real-minutes"]),
+    type=click.Choice(["qmsum", "real-minutes", "reading"]),
     default="qmsum",
     show_default=True,
-    help="QMSum committee transcripts, or real parish minutes PDFs (../shared/eval/real-minutes).",
+    help="QMSum committee transcripts, real parish minutes PDFs (../shared/eval/real-minutes), or labelled minutes "
+    "of eight councils (../shared/eval/reading).",
 )
 @click.option("--split", type=click.Choice(["train", "val", "all"]), default="all", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
@@ -299,26 +300,38 @@ def evaluate_command(
     real-minutes: the PDFs are ingested with no flags, as a new user drops a folder in; reported are files skipped,
     meeting dates read from the text, and for each question hit@1, hit@3 and whether the citation (committee, date,
     agenda item) is right.
+
+    reading: the files of eight councils are ingested with no flags; reported per council and overall are the
+    meeting dates, committees, councils and first agenda items read right against the labels, and the questions
+    as for real-minutes.
     """
     from index.evaluate import (
         DEFAULT_DATA,
+        READING,
         REAL_MINUTES,
         EvaluationDataMissing,
         evaluate,
+        evaluate_reading,
         evaluate_real_minutes,
+        format_reading_report,
         format_real_report,
         format_report,
     )
 
+    chosen = configured_backend(backend)
     try:
-        if data_set == "real-minutes":
-            real = evaluate_real_minutes(data or REAL_MINUTES, DEFAULT_MODEL, keep, configured_backend(backend))
-            click.echo(json.dumps(real.to_json(), indent=2) if as_json else format_real_report(real))
-            return
-        report = evaluate(data or DEFAULT_DATA, split, DEFAULT_MODEL, keep, configured_backend(backend))
+        if data_set == "reading":
+            report, render = evaluate_reading(data or READING, DEFAULT_MODEL, keep, chosen), format_reading_report
+        elif data_set == "real-minutes":
+            report, render = (
+                evaluate_real_minutes(data or REAL_MINUTES, DEFAULT_MODEL, keep, chosen),
+                format_real_report,
+            )
+        else:
+            report, render = evaluate(data or DEFAULT_DATA, split, DEFAULT_MODEL, keep, chosen), format_report
     except (EvaluationDataMissing, ModelError, StoreError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
+    click.echo(json.dumps(report.to_json(), indent=2) if as_json else render(report))
 
 
 @cli.command()

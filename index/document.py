@@ -34,11 +34,13 @@ class Block:
 @dataclass
 class Extracted:
     """What a format's parser reads from a file: its text, the blocks of that text, and what it says of itself
-    outside the minutes (a Markdown file's front matter)."""
+    outside the minutes (a Markdown file's front matter; a PDF's running header and footer, left out of the text
+    but naming the council: "Regular Meeting / Alameda City Council / January 4, 2005")."""
 
     text: str
     blocks: list[Block]
     front_matter: dict[str, str] = field(default_factory=dict)
+    running_lines: list[str] = field(default_factory=list)
     ocr_pages: int = 0
     unread_pages: int = 0
 

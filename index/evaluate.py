@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import statistics
 import tempfile
@@ -507,7 +508,10 @@ def items_matched(read: list[str], labelled: list[str]) -> int:
 
 
 def judge(reading: FileReading, label: Label) -> FileReading:
-    """`reading` with each of its readings marked right or wrong against `label`."""
+    """`reading` with each of its readings marked right or wrong against `label`; a file not read is all wrong."""
+    if not reading.read:
+        reading.council_right = None if label.council is None else False
+        return reading
     reading.date_right = reading.date == label.date
     reading.committee_right = name_key(reading.committee) == name_key(label.committee)
     reading.council_right = None if label.council is None else name_key(reading.council) == name_key(label.council)
@@ -522,7 +526,6 @@ def stored_readings(store: Store, data: Path) -> dict[str, FileReading]:
     """Each stored document's first meeting (council, committee, date) and the titles of that meeting's items in
     document order, untitled preamble left out, by its path relative to `data`."""
     readings = {}
-    root = data.resolve()
     for row in store.db.query(
         "SELECT d.id, d.path, d.meeting_id, m.council, m.committee, m.date FROM documents d "
         "LEFT JOIN meetings m ON m.id = d.meeting_id"
@@ -531,7 +534,7 @@ def stored_readings(store: Store, data: Path) -> dict[str, FileReading]:
             "SELECT title FROM items WHERE document_id = ? AND meeting_id IS ? AND title IS NOT NULL ORDER BY position",
             [row["id"], row["meeting_id"]],
         )
-        file = Path(row["path"]).resolve().relative_to(root).as_posix()
+        file = Path(os.path.relpath(row["path"], data)).as_posix()
         readings[file] = FileReading(
             file, True, row["council"], row["committee"], row["date"], [title["title"] for title in titles]
         )

@@ -3,9 +3,10 @@ subject otherwise: "lone child asylum seekers" reaches "unaccompanied asylum-see
 
 `glossary.tsv` holds one concept a row: `terms`, the words minutes use for it (all meaning the same, abbreviations
 included); `asked_as`, everyday phrasings that mean it, only ever looked for in questions; and `source`, a public
-source that defines the terms. A question that names a row, by one of its terms or phrasings, is expanded with the
-row's terms it does not already use. Words match whatever their plural; an abbreviation in capitals ("SEND", "LAC")
-matches only in capitals, so that "send" and "lac" are left alone.
+source that defines the terms. A question that names a row by one of its phrasings gets the row's terms as
+translations; one that names it by a term gets the other terms as variants, which search weighs less unless the
+minutes never use the question's term (docs/retrieval.md). Words match whatever their plural; an abbreviation in
+capitals ("SEND", "LAC") matches only in capitals, so that "send" and "lac" are left alone.
 """
 
 from __future__ import annotations
@@ -87,21 +88,41 @@ def _patterns(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, tuple[_Pattern, 
 def _found(pattern: _Pattern, words: list[str], stems: list[str]) -> bool:
     if pattern.abbreviation:
         wanted = pattern.abbreviation
-        return any(
-            word in (wanted, wanted + "s") or (word.isupper() and word == wanted.upper()) for word in words
-        )
+        return any(word in (wanted, wanted + "s") or (word.isupper() and word == wanted.upper()) for word in words)
     size = len(pattern.stems)
     return size > 0 and any(tuple(stems[start : start + size]) == pattern.stems for start in range(len(stems)))
 
 
-def expansions(question: str, entries: tuple[Entry, ...] | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Variants:
+    """The glossary's other terms for a concept the question names in one of its terms."""
+
+    named: tuple[str, ...]
+    others: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What the glossary adds to a question. `translations` are the minutes' words for concepts the question names
+    only in everyday words: they stand in for words the minutes do not use. `variants` are the other words (spellings,
+    abbreviations, synonyms) for concepts the question already names in one of the glossary's terms."""
+
+    translations: tuple[str, ...] = ()
+    variants: tuple[Variants, ...] = ()
+
+
+def expand(question: str, entries: tuple[Entry, ...] | None = None) -> Expansion:
     """The glossary's terms for what the question names, in glossary order, leaving out those it already uses;
     empty when it names nothing in the glossary."""
     words = _words(question)
     stems = [_stem(word) for word in words]
-    added: dict[str, None] = {}
+    translations: dict[str, None] = {}
+    variants: list[Variants] = []
     for entry, terms, asked_as in _patterns(entries if entries is not None else load_glossary()):
         used = [_found(pattern, words, stems) for pattern in terms]
-        if any(used) or any(_found(pattern, words, stems) for pattern in asked_as):
-            added.update((term, None) for term, in_question in zip(entry.terms, used, strict=True) if not in_question)
-    return list(added)
+        if any(used):
+            named = tuple(term for term, in_question in zip(entry.terms, used, strict=True) if in_question)
+            variants.append(Variants(named, tuple(term for term in entry.terms if term not in named)))
+        elif any(_found(pattern, words, stems) for pattern in asked_as):
+            translations.update((term, None) for term in entry.terms)
+    return Expansion(tuple(translations), tuple(variants))

@@ -27,7 +27,7 @@ import numpy as np
 from .dates import MONTH_NAMES, MONTHS, find_date
 from .embed import Embedder
 from .filters import Filters
-from .glossary import expansions
+from .glossary import Expansion, expand
 from .store import ChunkFacts, Store
 
 Method = Literal["hybrid", "keyword", "dense"]
@@ -36,9 +36,7 @@ CANDIDATES = 200
 CANDIDATES_PER_PASSAGE = 4
 STEM_LETTERS = 5
 KEYWORD_WEIGHT = 0.7
-import os
-GLOSSARY_WEIGHT = float(os.environ.get('GW', '0.5'))
-GLOSSARY_DENSE = os.environ.get('GD', '0') == '1'
+GLOSSARY_WEIGHT = 1.0
 NEIGHBOUR_WEIGHT = 0.25
 NEIGHBOUR_REACH = 3
 FAVOUR = 0.35
@@ -307,11 +305,12 @@ def search(
     k: int = PASSAGES,
     filters: Filters | None = None,
     method: Method = "hybrid",
-    expand: bool = True,
+    glossary: bool = True,
 ) -> Answer:
     """The top `k` passages for `question`, best first, within `filters`.
 
-    `method` "keyword" or "dense" ranks by one retriever alone: the baselines of the evaluation."""
+    `method` "keyword" or "dense" ranks by one retriever alone: the baselines of the evaluation. `glossary` False
+    searches the question's own words only, to measure what the glossary adds."""
     question, written = written_filters(question)
     filters = (filters or Filters()).merged(written)
     if not TERM.search(question):
@@ -321,28 +320,42 @@ def search(
         )
     if k < 1:
         raise QuestionError("Ask for at least one passage (k must be 1 or more).")
-    glossary_terms = expansions(question) if expand and method == "hybrid" else []
-    query = embedder.encode_question(question + (" (" + "; ".join(glossary_terms) + ")" if glossary_terms and GLOSSARY_DENSE else ""))
+    added = expand(question) if glossary and method == "hybrid" else Expansion()
+    query = embedder.encode_question(question)
     with store.reading():
-        passages, answered = _retrieve(store, query, question, k, filters, method, glossary_terms)
+        passages, answered = _retrieve(store, query, question, k, filters, method, added)
     return Answer(question=question, passages=passages, answered=answered, filters=filters)
 
 
+def _glossary_terms(store: Store, added: Expansion) -> list[str]:
+    """The glossary's terms worth searching: the minutes' words for what the question says in everyday words, and the
+    other terms for a concept whose term in the question is in no passage ("UASC" where the minutes write it out).
+    Other spellings of a term the minutes do use are left out: searched as well, they only moved other passages up
+    (docs/retrieval.md)."""
+    terms = dict.fromkeys(added.translations)
+    for concept in added.variants:
+        if not any(store.chunk_frequencies(concept.named).values()):
+            terms.update(dict.fromkeys(concept.others))
+    return list(terms)
+
+
 def _retrieve(
-    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method, glossary_terms: list[str]
+    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method, added: Expansion
 ) -> tuple[list[Passage], bool]:
     """The top `k` passages and whether they answer the question."""
     pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * k)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
     keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
-    glossary = store.keyword_search(glossary_terms, pool, filters) if glossary_terms else []
 
     if method == "hybrid":
+        glossary_terms = _glossary_terms(store, added)
+        glossary = store.keyword_search(glossary_terms, pool, filters) if glossary_terms else []
         dense_scores, keyword_scores, glossary_scores = _normalised(dense), _normalised(keyword), _normalised(glossary)
         fused = {
             chunk_id: (1 - KEYWORD_WEIGHT) * dense_scores.get(chunk_id, 0.0)
-            + KEYWORD_WEIGHT * (keyword_scores.get(chunk_id, 0.0) + GLOSSARY_WEIGHT * glossary_scores.get(chunk_id, 0.0))
+            + KEYWORD_WEIGHT
+            * (keyword_scores.get(chunk_id, 0.0) + GLOSSARY_WEIGHT * glossary_scores.get(chunk_id, 0.0))
             for chunk_id in dense_scores.keys() | keyword_scores.keys() | glossary_scores.keys()
         }
         facts = store.chunk_facts(list(fused))

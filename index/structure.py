@@ -76,7 +76,8 @@ SENTENCE_STARTERS = re.compile(
     r"Following|Having|Further|An?)\s)"
 )
 CAPITALS_THEN_SENTENCE = re.compile(  # "CO-OPTION Two residents had applied …": a title in capitals, then its minute
-    r"^(?P<title>[A-Z][A-Z0-9&'’/,-]*(?:\s+[A-Z0-9&'’/,()-]+)*?)\s(?=[A-Z][a-z]+\b)"
+    r"^(?P<title>[A-Z][A-Z0-9&'’/,-]*(?:\s+[A-Z0-9&'’/,()-]+)*?)\s"
+    r"(?=(?:The|It|There|This|These|Members|Councillors?|Cllrs?|Mr|Mrs|Ms|Dr|No|All|An?)\s|[A-Z][a-z]+\s+[a-z])"
 )
 PLANNING_REFERENCE = re.compile(r"\s(?=\d{2}/\d{4,5}/[A-Z]{1,5}\b)")
 ACTION_ROW = re.compile(r"^[A-Z]{2,3}(?:/[A-Z]{2,3})?\s+(?:to|will|would|has|had|is|was)\b")
@@ -779,7 +780,11 @@ def build_document(
     if not document.items:
         _read_as_one_item(reader, lines)
     preamble = " ".join([extracted.front_matter.get("title", ""), *(line.text for line in lines[:first_item])])
-    signed_for = next(iter(council_names(preamble)), None) or _signed_for(lines)
+    signed_for = (
+        next(iter(council_names(" ".join(extracted.running_lines))), None)
+        or next(iter(council_names(preamble)), None)
+        or _signed_for(lines)
+    )
     document.meetings = _meetings(reader.readings, extracted, path, signed_for, committee, date)
     return document
 

@@ -36,7 +36,7 @@ MEETING_KINDS = {
 BODY_OF = re.compile(
     r"\b(?:minutes|notes|at)\s+(?:of\s+|for\s+)?(?:an?\s+|the\s+)?(?:(?P<kind>[\w-]+(?:\s+[\w-]+)?)\s+)?meeting\s+of\s+"
     r"(?:the\s+)?(?P<body>.+?)(?=\s*[,.(;]|\s+\d|\s+(?:held|on|at|in|via|which|commencing|dated|convened|taking|"
-    r"starting)\b|\s*$)",
+    r"starting|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\s*$)",
     re.IGNORECASE,
 )
 X_MEETING = re.compile(r"\b(?:minutes|notes)\s+(?:of|for)\s+(?:an?\s+|the\s+)?(?P<body>.+?)\s+meeting\b", re.IGNORECASE)
@@ -59,6 +59,11 @@ KIND_IN_NAME = re.compile(
     r"(?:Board|Council|Committee|Commission)\b)",
     re.IGNORECASE,
 )
+MUNICIPALITY = re.compile(  # "City of Alameda", "Town of Crete", "City of Des Moines": one name, two after a particle
+    r"(?:City|Town|Township|Village|County|Borough|Municipality)\s+of\s+(?:(?:Des|Los|Las|San|Santa|St\.?|Saint|New|"
+    r"Fort|Port|Lake|Grand|Great|Little|North|South|East|West|Upper|Lower|Mount|El|La|Le)\s+)?[A-Z][\w'’.-]*"
+)
+WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 ELECTORS_MEETING = re.compile(r"^(?:annual\s+)?(?:parish|town|village|community)$", re.IGNORECASE)
 GENERIC_COUNCIL = re.compile(r"\b(?:Parish|Town|Community|City|District|Borough|County)\s+Council\b", re.IGNORECASE)
 MEETING_LINE = re.compile(
@@ -175,12 +180,18 @@ def _body_in(text: str) -> tuple[str, bool] | None:
 
 
 def _of_council(body: str) -> tuple[str, str | None]:
-    """ "Finance Committee of Melksham Without Parish Council" is the Finance Committee, of that council."""
+    """ "Finance Committee of Melksham Without Parish Council" is the Finance Committee, of that council; "Civil
+    Service Board of the City of Alameda" and "City of Alameda Historical Advisory Board" are that city's board."""
     match = re.match(
         rf"^(?P<body>.+?\b{COMMITTEE_WORDS.pattern})\s+of\s+(?:the\s+)?(?P<council>.+)$", body, re.IGNORECASE
     )
     if match and COUNCIL_END.search(match.group("council")):
         return match.group("body"), _council_of(match.group("council"))
+    if match and MUNICIPALITY.fullmatch(match.group("council")):
+        return match.group("body"), match.group("council")
+    leading = MUNICIPALITY.match(body)
+    if leading and COMMITTEE_WORDS.search(body[leading.end() :]):
+        return body[leading.end() :].strip(), leading.group()
     return body, _council_of(body)
 
 
@@ -193,6 +204,8 @@ def named_body_line(line: str) -> str | None:
     name = re.sub(
         r"^(?:#+\s*)?(?:(?:draft|printed|confirmed)\s+)?minutes\s*(?:of\s+(?:the\s+)?)?[-–—:]?\s*", "", name, flags=re.I
     )
+    name = re.sub(r"^(?:the\s+)?\d{1,3}(?:st|nd|rd|th)\s+meeting\s+of\s+(?:the\s+)?", "", name, flags=re.I)
+    name = re.sub(rf"\s+{WEEKDAYS}$", "", name, flags=re.I)
     name = without_meeting_kind(re.sub(r"\s*(?:minutes|meeting)$", "", name, flags=re.I))
     return title_case(name) if COMMITTEE_WORDS.search(name) and len(name.split()) <= 10 else None
 
@@ -234,7 +247,8 @@ def read_title(lines: list[str]) -> TitleReading:
     council_lines = [line for line in lines if len(line.split()) <= 8 and not HEADER_HINT.search(line)]
     reading.council = next((name for line in council_lines for name in council_names(line)), None)
     if named_lines and (body is None or body[1] or not COMMITTEE_WORDS.search(body[0])):
-        reading.committee = named_lines[0]
+        reading.committee, council = _of_council(named_lines[0])
+        reading.council = reading.council or council
     elif body is not None and not body[1]:
         reading.committee, council = _of_council(body[0])
         reading.council = reading.council or council

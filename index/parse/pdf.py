@@ -89,9 +89,9 @@ def extract(data: bytes, ocr: OcrMode = "auto") -> Extracted:
         if ocr == "never":
             raise ScannedPdf("it has no text layer (a scanned PDF): ingest it with --ocr auto to read it by OCR")
         raise ScannedPdf(f"it has no text layer (a scanned PDF): {TESSERACT_HELP}, then ingest it again")
-    lines = _without_furniture(pages, heights)
+    lines, running = _without_furniture(pages, heights)
     extracted = _assemble(lines)
-    extracted.ocr_pages, extracted.unread_pages = ocr_pages, len(unread)
+    extracted.ocr_pages, extracted.unread_pages, extracted.running_lines = ocr_pages, len(unread), running
     return extracted
 
 
@@ -196,9 +196,10 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"[^a-z#]", "", re.sub(r"\d+", "#", text.lower()))
 
 
-def _without_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+def _without_furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str]]:
     """Each page's lines without running headers and footers: page numbers and lines repeated at the top or bottom
-    of most pages (the clerk's address, the meeting's name), and a "DRAFT" watermark or signature line anywhere."""
+    of most pages (the clerk's address, the meeting's name), and a "DRAFT" watermark or signature line anywhere;
+    and the text of each repeated line, once."""
     in_band = [
         [line.top < BAND * height or line.bottom > (1 - BAND) * height for line in lines]
         for lines, height in zip(pages, heights, strict=True)
@@ -210,7 +211,13 @@ def _without_furniture(pages: list[list[Line]], heights: list[float]) -> list[li
     )
     enough = max(2, REPEATED_SHARE * len(pages))
     repeated = {key for key, count in counts.items() if count >= enough}
-    return [
+    running = {
+        _furniture_key(line.text): line.text
+        for lines, bands in zip(pages, in_band, strict=True)
+        for line, band in zip(lines, bands, strict=True)
+        if band and _furniture_key(line.text) in repeated
+    }
+    kept = [
         [
             line
             for line, band in zip(lines, bands, strict=True)
@@ -219,6 +226,7 @@ def _without_furniture(pages: list[list[Line]], heights: list[float]) -> list[li
         ]
         for lines, bands in zip(pages, in_band, strict=True)
     ]
+    return kept, list(running.values())
 
 
 def _continues(previous: Line, line: Line, margin: float) -> bool:

@@ -26,6 +26,11 @@ def paragraph_texts(document):
     return [" ".join(document.paragraph_text(p).split()) for item in document.items for p in item.paragraphs]
 
 
+def read_as(document):
+    meeting = document.meeting
+    return meeting.council, meeting.committee, meeting.date, meeting.date_source
+
+
 def decisions(document):
     return [" ".join(document.text[e.start : e.end].split()) for e in extract(document) if e.kind == "decision"]
 
@@ -188,6 +193,19 @@ def test_a_village_web_post_in_markdown():
             ["MINUTES of the Finance Committee of Melksham Without Parish Council held on Monday 22 nd May 2017"],
             "Melksham Without Parish Council", "Finance Committee", dt.date(2017, 5, 22),
         ),
+        (
+            ["BURTON-CUM-WALDEN PARISH COUNCIL", "MINUTES OF THE ANNUAL PARISH MEETING HELD ON",
+             "TUESDAY 25 APRIL 2023"],
+            "Burton-Cum-Walden Parish Council", "Annual Parish Meeting", dt.date(2023, 4, 25),
+        ),
+        (
+            ["Crete Township Regular Board of Trustees Meeting", "October 9, 2024"],
+            None, "Crete Township Board of Trustees", dt.date(2024, 10, 9),
+        ),
+        (
+            ["GOVAN COMMUNITY COUNCIL", "GENERAL MEETING MONDAY 4 MARCH 2O24"],
+            "Govan Community Council", "Govan Community Council", dt.date(2024, 3, 4),
+        ),
     ],
 )  # fmt: skip
 def test_title_blocks_as_they_come(lines, council, committee, date):
@@ -305,13 +323,7 @@ def _has_text(path) -> bool:
 
 def test_a_whole_meeting_pasted_as_one_paragraph_after_a_running_minute_number():
     document = parse_bytes((layouts.LAYOUTS / "westcote-post.md").read_bytes(), "westcote-post.md")
-    meeting = document.meeting
-    assert (meeting.council, meeting.committee, meeting.date, meeting.date_source) == (
-        "Westcote Parish Council",
-        "Westcote Parish Council",
-        dt.date(2019, 11, 4),
-        "text",
-    )
+    assert read_as(document) == ("Westcote Parish Council", "Westcote Parish Council", dt.date(2019, 11, 4), "text")
     assert titles(document)[:5] == [
         ("1430/12/2019", "APOLOGIES FOR ABSENCE"),
         ("1431/12/2019", "DECLARATIONS OF INTEREST"),
@@ -325,14 +337,8 @@ def test_a_whole_meeting_pasted_as_one_paragraph_after_a_running_minute_number()
 
 def test_a_title_block_inside_one_long_paragraph_after_page_furniture():
     document = parse_bytes((layouts.LAYOUTS / "ashdown-post.md").read_bytes(), "ashdown-post.md")
-    meeting = document.meeting
     # not the post's date (2 October), nor "the next meeting" in the parenthesis before the date
-    assert (meeting.council, meeting.committee, meeting.date, meeting.date_source) == (
-        "Ashdown Parish Council",
-        "Ashdown Parish Council",
-        dt.date(2020, 9, 9),
-        "text",
-    )
+    assert read_as(document) == ("Ashdown Parish Council", "Ashdown Parish Council", dt.date(2020, 9, 9), "text")
     assert ("58/20", "Speed watch") in titles(document)
     # a minute that is all heading line is still text to search
     assert any(text.startswith("55/20 Apologies for absence were received") for text in paragraph_texts(document))
@@ -371,33 +377,6 @@ def test_minutes_with_no_layout_known_here_are_indexed_whole():
     indexed = " ".join(paragraph_texts(document))
     assert "the new boiler, which is on order." in indexed
     assert "write to the diocese about the churchyard wall." in indexed
-
-
-@pytest.mark.parametrize(
-    ("lines", "council", "committee", "date"),
-    [
-        (
-            ["BURTON-CUM-WALDEN PARISH COUNCIL", "MINUTES OF THE ANNUAL PARISH MEETING HELD ON",
-             "TUESDAY 25 APRIL 2023"],
-            "Burton-Cum-Walden Parish Council", "Annual Parish Meeting", dt.date(2023, 4, 25),
-        ),
-        (
-            ["Crete Township Regular Board of Trustees Meeting", "October 9, 2024"],
-            None, "Crete Township Board of Trustees", dt.date(2024, 10, 9),
-        ),
-        (
-            ["GOVAN COMMUNITY COUNCIL", "GENERAL MEETING MONDAY 4 MARCH 2O24"],
-            "Govan Community Council", "Govan Community Council", dt.date(2024, 3, 4),
-        ),
-    ],
-)  # fmt: skip
-def test_title_blocks_of_other_councils(lines, council, committee, date):
-    reading = read_title(lines)
-    assert (reading.council, reading.committee or (reading.council if reading.whole_council else None)) == (
-        council,
-        committee,
-    )
-    assert reading.date == date
 
 
 def test_a_later_meetings_date_and_item_above_the_title_are_not_the_meetings():
