@@ -54,6 +54,12 @@ NOT_THIS_MEETING = re.compile(
 )
 
 LATER_AGENDA = re.compile(r"\W{0,3}(?:agenda\s+)?item\s+(?:no\.?\s*)?\d{1,3}[a-z]?\b", re.IGNORECASE)
+YEARLESS = re.compile(
+    rf"\b(?:(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?P<day>\d{{1,2}}){_ORDINAL}"
+    rf"\s+(?:of\s+)?(?P<month>{MONTH_NAMES})\b(?![.,]?\s*\d)",
+    re.IGNORECASE,
+)
+YEARLESS_REACH = 7  # a weekday and a date meet again within seven years
 
 
 def _date(match: re.Match, short_year: bool = False) -> dt.date | None:
@@ -104,6 +110,23 @@ def meeting_date(text: str) -> dt.date | None:
         if not NOT_THIS_MEETING.search(before) and not LATER_AGENDA.match(text, end):
             return date
     return None
+
+
+def date_without_year(text: str, written: dt.date | None) -> dt.date | None:
+    """A date printed without its year ("MONDAY 6 NOVEMBER"), in the year that puts it on its weekday closest to
+    when the file was written; None when the file does not say when that was."""
+    match = YEARLESS.search(text)
+    if match is None or written is None:
+        return None
+    candidates = []
+    for year in range(written.year - YEARLESS_REACH, written.year + 2):
+        try:
+            candidate = dt.date(year, MONTHS[match["month"].lower()], int(match["day"]))
+        except ValueError:
+            continue
+        if not match["weekday"] or candidate.strftime("%A").lower() == match["weekday"].lower():
+            candidates.append(candidate)
+    return min(candidates, key=lambda candidate: abs(candidate - written), default=None)
 
 
 def date_in_file_name(path: str) -> dt.date | None:

@@ -41,6 +41,8 @@ class Extracted:
     blocks: list[Block]
     front_matter: dict[str, str] = field(default_factory=dict)
     running_lines: list[str] = field(default_factory=list)
+    written: dt.date | None = None  # when the file says it was made (a Word file's created date): the year of a date
+    # that the minutes print without one
     ocr_pages: int = 0
     unread_pages: int = 0
 

@@ -20,7 +20,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .dates import MONTH_NAMES, date_in_file_name, date_in_front_matter, dates_in, find_date, meeting_date
+from .dates import (
+    MONTH_NAMES,
+    date_in_file_name,
+    date_in_front_matter,
+    date_without_year,
+    dates_in,
+    find_date,
+    meeting_date,
+)
 from .document import Block, Document, Extracted, Item, Meeting, Paragraph
 from .title import (
     ATTENDANCE,
@@ -50,7 +58,7 @@ AGENDA_REFERENCE = re.compile(r"^\(?\s*(?:Agenda\s+)?Item\.?\s*(?:No\.?\s*)?\d{1
 SIGNATURE = re.compile(
     r"^(?:Signed\b.*?)?\b(?:Chair|Chairman|Chairperson|Mayor),?\s+(?P<council>.*Council)$", re.IGNORECASE
 )
-EMPHASIS = re.compile(r"\*\*|__|^#{1,6}\s*|^>\s*")
+EMPHASIS = re.compile(r"\*\*|__|^#{1,6}\s*|^>\s*(?:\[![\w-]+\][-+]?\s*)?")  # "> [!abstract]- Present:", a call-out
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 
 STRONG_NUMBER = re.compile(
@@ -60,7 +68,8 @@ STRONG_NUMBER = re.compile(
     r")(?![\d/(])\.?(?=\s|$)"
 )
 WORD_NUMBER = re.compile(
-    r"^(?:(?:Agenda\s+)?Item|Minute)\s+(?:No\.?\s*)?(?P<number>[\dA-Z][\w./-]{0,11}?)\s*[.:)–-]?(?=\s|$)", re.IGNORECASE
+    r"^(?:(?:Agenda\s+)?Item|Minute)\s+(?:No\.?\s*)?(?P<number>(?=[\w./-]*\d)[\dA-Z][\w./-]{0,11}?)\s*[.:)–-]?(?=\s|$)",
+    re.IGNORECASE,
 )
 PLAIN_NUMBER = re.compile(r"^(?P<number>\d{1,5}[a-z]?)(?:\.(?!\d)|:|(?=\s))(?=\s|$)")
 INLINE_ITEM = re.compile(
@@ -565,10 +574,14 @@ def _meeting_starts(lines: list[Line]) -> list[int]:
     ]
 
 
-def _unnumbered(line: Line, numbered_items: bool, referenced: str | None = None) -> Heading | None:
+def _unnumbered(line: Line, text: str, numbered_items: bool, referenced: str | None = None) -> Heading | None:
     """A heading without a number that starts an item: a recognised section ("Other matters", "Date of next
     meetings"), text set larger than the body, a title that ModernGov's "(Item 4)" follows, or — in minutes without
-    numbered items — a bold or capitalised line."""
+    numbered items — a bold or capitalised line, or a title in capitals that runs into its minute ("MINUTES OF THE
+    OCTOBER MEETING These were moved …": Word's list numbers are not in the text)."""
+    capitals = CAPITALS_THEN_SENTENCE.match(line.text)
+    if not numbered_items and not line.continues and capitals and 1 < len(capitals["title"].split()) <= MAX_TITLE_WORDS:
+        return Heading(None, capitals["title"], body_start=_offset_of(text, line, line.text, capitals.end("title") + 1))
     content = line.text.rstrip(" :")
     section = SECTION_HEADING.match(content)
     if section and not line.continues:
@@ -712,6 +725,10 @@ def build_document(
     opening.date = meeting_date(" ".join(line.text for line in lines[block_start : block_end + 1]))
     if opening.date is None:
         opening.date = meeting_date(" ".join(line.text for line in lines[:first_item]))
+    if opening.date is None:
+        opening.date = date_without_year(
+            " ".join(line.text for line in lines[block_start:block_end]), extracted.written
+        )
     reader.readings.append(opening)
     document.title = _title_text(lines[block_start:block_end]) or opening.title
     skip_until = -1
@@ -759,7 +776,7 @@ def build_document(
             if skip_until > index:
                 continue
         if heading is None and not reader.in_boilerplate and (index > first_item or not numbered_items):
-            heading = _unnumbered(line, numbered_items, _reference_below(lines, index))
+            heading = _unnumbered(line, text, numbered_items, _reference_below(lines, index))
         if heading is not None:
             reader.start_item(heading.number, heading.title)
             reader.heading_lines.setdefault(id(reader.item), line)

@@ -63,6 +63,7 @@ MUNICIPALITY = re.compile(  # "City of Alameda", "Town of Crete", "City of Des M
     r"(?:City|Town|Township|Village|County|Borough|Municipality)\s+of\s+(?:(?:Des|Los|Las|San|Santa|St\.?|Saint|New|"
     r"Fort|Port|Lake|Grand|Great|Little|North|South|East|West|Upper|Lower|Mount|El|La|Le)\s+)?[A-Z][\w'’.-]*"
 )
+ELECTORS_LINE = re.compile(r"\bannual\s+(?:parish|town|village|community)\s+meeting$", re.IGNORECASE)
 WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 ELECTORS_MEETING = re.compile(r"^(?:annual\s+)?(?:parish|town|village|community)$", re.IGNORECASE)
 GENERIC_COUNCIL = re.compile(r"\b(?:Parish|Town|Community|City|District|Borough|County)\s+Council\b", re.IGNORECASE)
@@ -196,7 +197,11 @@ def _of_council(body: str) -> tuple[str, str | None]:
 
 
 def named_body_line(line: str) -> str | None:
-    """A short line naming a body: "CABINET", "Audit Committee - 10 February 2026", "Cabinet – 12 March 2024"."""
+    """A short line naming a body: "CABINET", "Audit Committee - 10 February 2026", "Cabinet – 12 March 2024",
+    "CRETE ANNUAL TOWN MEETING" (the electors' meeting)."""
+    electors = ELECTORS_LINE.search(line)
+    if electors and len(line.split()) <= 6:
+        return title_case(electors.group())
     if len(line.split()) > 12 or line.endswith(".") or not COMMITTEE_WORDS.search(line):
         return None
     parts = re.split(r"\s+[-–—|,]\s+|\s+(?=\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})", line)

@@ -36,10 +36,21 @@ MODEL_FIXTURES = {"embedder", "sample_index", "full_index"}
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--every-scan",
+        action="store_true",
+        help="also read every scanned real-minutes PDF by OCR (about 8 minutes more), not only a sample",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    every_scan = config.getoption("--every-scan")
     for item in items:
         if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("every_scan") and not every_scan:
+            item.add_marker(pytest.mark.skip(reason="a scan beyond the sample read by OCR in every run: --every-scan"))
 
 
 def environment_without_settings() -> dict[str, str]:

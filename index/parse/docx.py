@@ -44,4 +44,7 @@ def extract(data: bytes) -> Extracted:
             if paragraph_text:
                 styled = _styled_heading(element)
                 runs.append((paragraph_text, styled or _bold(element), styled))
-    return join_runs(runs)
+    extracted = join_runs(runs)
+    created = document.core_properties.created
+    extracted.written = created.date() if created else None
+    return extracted
