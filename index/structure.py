@@ -473,6 +473,17 @@ def _complete_title(lines: list[Line], index: int, heading: Heading, headings: d
         heading.title_lines += 1
 
 
+def _capitals_label(text: str) -> bool:
+    """A line in capitals ending in a colon that is no known label ("PRESENT:", "RESOLVED:"): a heading."""
+    content = text.rstrip(" :")
+    return (
+        text.endswith(":")
+        and content.upper() == content
+        and bool(re.search(r"[A-Z]{3}", content))
+        and (_label(content) not in KNOWN_LABELS)
+    )
+
+
 def _reference_below(lines: list[Line], index: int) -> str | None:
     """The item number of ModernGov's "(Item 4)" on the line below, if it is there."""
     below = lines[index + 1].text if index + 1 < len(lines) else ""
@@ -590,6 +601,8 @@ def _unnumbered(line: Line, text: str, numbered_items: bool, referenced: str | N
     words = len(content.split())
     if words > MAX_TITLE_WORDS or line.text.endswith((".", ";", ",")) or LIST_START.match(line.text):
         return None
+    if not numbered_items and not line.continues and _capitals_label(line.text):  # "APPROVAL OF MINUTES:", "REPORTS:"
+        return Heading(None, content)
     if ends_sentence(line.text) and not line.prominent:
         return None
     if not re.search(r"[A-Za-z]{3}", content) or content[:1].islower() or ACTION_CODE.match(content):

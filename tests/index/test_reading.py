@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from index.dates import date_in_file_name, find_date, meeting_date
+from index.dates import date_in_file_name, date_without_year, find_date, meeting_date
 from index.parse import parse_bytes
 from index.promises import extract
 from index.title import read_title
@@ -377,6 +377,14 @@ def test_minutes_with_no_layout_known_here_are_indexed_whole():
     indexed = " ".join(paragraph_texts(document))
     assert "the new boiler, which is on order." in indexed
     assert "write to the diocese about the churchyard wall." in indexed
+
+
+def test_a_date_printed_without_its_year_takes_the_year_the_file_was_written():
+    # Monday 6 November fell in 2023 and 2017: the Word file was created in November 2023
+    assert date_without_year("GENERAL MEETING MONDAY 6 NOVEMBER", dt.date(2023, 11, 6)) == dt.date(2023, 11, 6)
+    assert date_without_year("GENERAL MEETING MONDAY 6 NOVEMBER", dt.date(2024, 1, 20)) == dt.date(2023, 11, 6)
+    assert date_without_year("GENERAL MEETING MONDAY 6 NOVEMBER", None) is None
+    assert date_without_year("MEETING ON 4 MARCH 2024", dt.date(2024, 3, 5)) is None  # it has its year
 
 
 def test_a_later_meetings_date_and_item_above_the_title_are_not_the_meetings():
