@@ -802,13 +802,13 @@ def build_document(
         if reader.in_boilerplate:
             continue
         reader.add(line)
-    for item in document.items:
-        for paragraph in item.paragraphs:
-            paragraph.speakers = find_speakers(_plain(document.paragraph_text(paragraph)))
     _keep_sentence_titles(reader)
     document.items = [each for each in document.items if each.paragraphs]
     if not document.items:
         _read_as_one_item(reader, lines)
+    for item in document.items:
+        for paragraph in item.paragraphs:
+            paragraph.speakers = find_speakers(_plain(document.paragraph_text(paragraph)))
     preamble = " ".join([extracted.front_matter.get("title", ""), *(line.text for line in lines[:first_item])])
     signed_for = (
         next(iter(council_names(" ".join(extracted.running_lines))), None)
@@ -825,7 +825,7 @@ def _keep_sentence_titles(reader: _Reader) -> None:
     for item in reader.document.items:
         line = reader.heading_lines.get(id(item))
         if not item.paragraphs and line is not None and len((item.title or "").split()) >= SENTENCE_TITLE_WORDS:
-            item.paragraphs.append(Paragraph(line.start, line.end, speakers=find_speakers(line.text), ocr=line.ocr))
+            item.paragraphs.append(Paragraph(line.start, line.end, ocr=line.ocr))
 
 
 def _read_as_one_item(reader: _Reader, lines: list[Line]) -> None:
@@ -835,9 +835,6 @@ def _read_as_one_item(reader: _Reader, lines: list[Line]) -> None:
     reader.meeting = 0
     for line in lines:
         reader.add(line)
-    for item in reader.document.items:
-        for paragraph in item.paragraphs:
-            paragraph.speakers = find_speakers(_plain(reader.document.paragraph_text(paragraph)))
 
 
 def _title_text(block: list[Line]) -> str | None:
