@@ -30,6 +30,7 @@ MONTHS = {
     for name in names
 }
 MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ORDINAL = r"(?:\s?(?:st|nd|rd|th)\b|(?:st|nd|rd|th)|[*\"°”'’])?"  # OCR reads a raised "th" as * or "
 WRITTEN_DATES = [
     re.compile(
@@ -55,7 +56,7 @@ NOT_THIS_MEETING = re.compile(
 
 LATER_AGENDA = re.compile(r"\W{0,3}(?:agenda\s+)?item\s+(?:no\.?\s*)?\d{1,3}[a-z]?\b", re.IGNORECASE)
 YEARLESS = re.compile(
-    rf"\b(?:(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?P<day>\d{{1,2}}){_ORDINAL}"
+    rf"\b(?:(?P<weekday>{WEEKDAYS}),?\s+)?(?P<day>\d{{1,2}}){_ORDINAL}"
     rf"\s+(?:of\s+)?(?P<month>{MONTH_NAMES})\b(?![.,]?\s*\d)",
     re.IGNORECASE,
 )

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .dates import meeting_date
+from .dates import WEEKDAYS, meeting_date
 from .document import Meeting
 
 COMMITTEE_WORDS = re.compile(
@@ -36,7 +36,7 @@ MEETING_KINDS = {
 BODY_OF = re.compile(
     r"\b(?:minutes|notes|at)\s+(?:of\s+|for\s+)?(?:an?\s+|the\s+)?(?:(?P<kind>[\w-]+(?:\s+[\w-]+)?)\s+)?meeting\s+of\s+"
     r"(?:the\s+)?(?P<body>.+?)(?=\s*[,.(;]|\s+\d|\s+(?:held|on|at|in|via|which|commencing|dated|convened|taking|"
-    r"starting|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\s*$)",
+    rf"starting|{WEEKDAYS})\b|\s*$)",
     re.IGNORECASE,
 )
 X_MEETING = re.compile(r"\b(?:minutes|notes)\s+(?:of|for)\s+(?:an?\s+|the\s+)?(?P<body>.+?)\s+meeting\b", re.IGNORECASE)
@@ -64,7 +64,6 @@ MUNICIPALITY = re.compile(  # "City of Alameda", "Town of Crete", "City of Des M
     r"Fort|Port|Lake|Grand|Great|Little|North|South|East|West|Upper|Lower|Mount|El|La|Le)\s+)?[A-Z][\w'’.-]*"
 )
 ELECTORS_LINE = re.compile(r"\bannual\s+(?:parish|town|village|community)\s+meeting$", re.IGNORECASE)
-WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 ELECTORS_MEETING = re.compile(r"^(?:annual\s+)?(?:parish|town|village|community)$", re.IGNORECASE)
 GENERIC_COUNCIL = re.compile(r"\b(?:Parish|Town|Community|City|District|Borough|County)\s+Council\b", re.IGNORECASE)
 MEETING_LINE = re.compile(
@@ -147,10 +146,10 @@ def _generic(body: str) -> bool:
 def _tidy(body: str) -> str:
     body = re.sub(r"^(?:the\s+)?", "", body.strip(" -–—,:|"), flags=re.IGNORECASE)
     body = re.sub(r"\s+(?:meeting|minutes)$", "", body, flags=re.IGNORECASE)
-    return title_case(without_meeting_kind(body).strip(" -–—,:|"))
+    return title_case(_without_meeting_kind(body).strip(" -–—,:|"))
 
 
-def without_meeting_kind(name: str) -> str:
+def _without_meeting_kind(name: str) -> str:
     """A body's name without the kind of meeting it held, which is no part of the name: "Crete Township Special
     Board of Trustees (usafest)" is the Crete Township Board of Trustees, "Regular City Council" the City Council."""
     name = KIND_IN_NAME.sub("", name)
@@ -210,8 +209,8 @@ def named_body_line(line: str) -> str | None:
         r"^(?:#+\s*)?(?:(?:draft|printed|confirmed)\s+)?minutes\s*(?:of\s+(?:the\s+)?)?[-–—:]?\s*", "", name, flags=re.I
     )
     name = re.sub(r"^(?:the\s+)?\d{1,3}(?:st|nd|rd|th)\s+meeting\s+of\s+(?:the\s+)?", "", name, flags=re.I)
-    name = re.sub(rf"\s+{WEEKDAYS}$", "", name, flags=re.I)
-    name = without_meeting_kind(re.sub(r"\s*(?:minutes|meeting)$", "", name, flags=re.I))
+    name = re.sub(rf"\s+(?:{WEEKDAYS})$", "", name, flags=re.I)
+    name = _without_meeting_kind(re.sub(r"\s*(?:minutes|meeting)$", "", name, flags=re.I))
     return title_case(name) if COMMITTEE_WORDS.search(name) and len(name.split()) <= 10 else None
 
 
