@@ -129,6 +129,11 @@ DECISION_LABELS = {
 SKIPPED_LABELS = {"agenda item", "minutes", "minute", "discussion", "notes", "present", "also present", "in attendance"}
 BOILERPLATE_LABELS = {"supporting documents", "background papers", "attachments", "documents", "additional documents"}
 KNOWN_LABELS = DECISION_LABELS | SKIPPED_LABELS | BOILERPLATE_LABELS
+# A title block starts within the first lines; a council named further down is one the minutes talk about.
+TITLE_BLOCK_REACH = 15
+TITLE_LINE_WORDS = 40  # longer, a line is a paragraph of the minutes (or a speech), not part of a title block
+TITLE_RUN_IN_WORDS = 12  # the words that open a paragraph and can be a title run into it
+RUN_IN_TITLE = re.compile(r"\b(?:minutes|meeting)\b", re.IGNORECASE)
 PROCEDURAL_TITLE = re.compile(
     r"\bapologies\b"
     r"|\b(?:declarations?|disclosures?)\s+of\s+(?:[\w'’-]+\s+){0,3}interests?\b"
@@ -675,7 +680,7 @@ def _title_block(lines: list[Line], end: int) -> tuple[int, int]:
     first = next(
         (
             index
-            for index in range(min(end, 15))
+            for index in range(min(end, TITLE_BLOCK_REACH))
             if is_title_line(lines[index].text) and _label(lines[index].text) not in KNOWN_LABELS
         ),
         None,
@@ -686,7 +691,7 @@ def _title_block(lines: list[Line], end: int) -> tuple[int, int]:
     opening = lines[first].text
     while last + 1 < end:
         line = lines[last + 1].text
-        if ATTENDANCE.match(line) or len(line.split()) > 40:
+        if ATTENDANCE.match(line) or len(line.split()) > TITLE_LINE_WORDS:
             break
         continuing = not ends_sentence(lines[last].text) and len(line.split()) <= 14 and not ends_sentence(opening)
         if not (is_title_line(line) or continuing):
@@ -809,7 +814,10 @@ def build_document(
     for item in document.items:
         for paragraph in item.paragraphs:
             paragraph.speakers = find_speakers(_plain(document.paragraph_text(paragraph)))
-    preamble = " ".join([extracted.front_matter.get("title", ""), *(line.text for line in lines[:first_item])])
+    # a long line is a paragraph: only a title run into its opening words ("1429/12/2019 MINUTES OF THE WESTCOTE
+    # PARISH COUNCIL MEETING HELD AT …") names the council, not a council the minutes (or a speaker) talk about
+    opening_lines = lines[: min(first_item, max(block_end, TITLE_BLOCK_REACH))]
+    preamble = " ".join([extracted.front_matter.get("title", ""), *filter(None, map(_title_words, opening_lines))])
     signed_for = (
         next(iter(council_names(" ".join(extracted.running_lines))), None)
         or next(iter(council_names(preamble)), None)
@@ -842,6 +850,16 @@ def _title_text(block: list[Line]) -> str | None:
     start = next((index for index, line in enumerate(block) if HEADER_HINT.search(line.text)), 0)
     joined = " ".join(line.text for line in block[start:])
     return joined[:MAX_TITLE_CHARACTERS] or None
+
+
+def _title_words(line: Line) -> str | None:
+    """The words of a line before the first item that can name the council: all of a short line, the opening words
+    of a paragraph when they are a title run into it."""
+    words = line.text.split()
+    if len(words) <= TITLE_LINE_WORDS:
+        return line.text
+    opening = " ".join(words[:TITLE_RUN_IN_WORDS])
+    return opening if RUN_IN_TITLE.search(opening) else None
 
 
 def _signed_for(lines: list[Line]) -> str | None:

@@ -379,6 +379,19 @@ def test_minutes_with_no_layout_known_here_are_indexed_whole():
     assert "write to the diocese about the churchyard wall." in indexed
 
 
+def test_a_council_spoken_of_in_a_transcript_is_not_whose_meeting_it_is():
+    # every passage is embedded with its committee: a body named in passing would be stamped on the whole meeting
+    speech = (
+        "Suzy Davies AM: Thank you. I can see that your figure to the Higher Education Funding Council for Wales was "
+        "a little bit down on last year's letter, not that there has been a remit letter yet, but an indication. Are "
+        "you releasing that money earlier so that they can use it more swiftly, or does that not matter?"
+    )
+    text = f"Meeting: education_19\n\n{speech}\n\nKirsty Williams AM: It does matter, and we are.\n"
+    document = parse_bytes(text.encode(), "education_19.txt")
+    assert (document.meeting.council, document.meeting.committee) == (None, None)
+    assert "Higher Education Funding Council for Wales" in " ".join(paragraph_texts(document))
+
+
 def test_a_date_printed_without_its_year_takes_the_year_the_file_was_written():
     # Monday 6 November fell in 2023 and 2017: the Word file was created in November 2023
     assert date_without_year("GENERAL MEETING MONDAY 6 NOVEMBER", dt.date(2023, 11, 6)) == dt.date(2023, 11, 6)
