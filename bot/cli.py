@@ -16,6 +16,7 @@ from typing import TextIO
 import click
 
 import ingest
+from index.conversation import Turn, answered, first_turn, follow_on
 from index.digest import DIGEST_DAYS, digest
 from index.embed import DEFAULT_MODEL, Embedder, ModelError
 from index.filters import Filters
@@ -147,7 +148,8 @@ def ask(
 @cli.command()
 @index_option
 def chat(index_path: str) -> None:
-    """Ask questions one after another in the terminal; an empty line or Ctrl-D ends."""
+    """Ask questions one after another in the terminal, each read with the one before it (a follow-up such as "and
+    the year before?" keeps its subject, committee and period); an empty line or Ctrl-D ends."""
     if not slack_configured():
         click.echo(SLACK_HELP, err=True)
     interactive = sys.stdin.isatty()
@@ -155,7 +157,12 @@ def chat(index_path: str) -> None:
         click.echo("Loading the index and the model…", err=True)
     session = open_session(index_path)
     if interactive:
-        click.echo("Ask a question about the minutes (empty line or Ctrl-D to finish).", err=True)
+        click.echo(
+            "Ask a question about the minutes (empty line or Ctrl-D to finish); ask on from an answer as you would "
+            "a person: “and the year before?”, “who is responsible?”, “show me more”.",
+            err=True,
+        )
+    previous: tuple[Turn, int] | None = None
     while True:
         try:
             line = input("Question> " if interactive else "")
@@ -168,13 +175,19 @@ def chat(index_path: str) -> None:
         if line.strip().lower() in {"quit", "exit", "bye"}:
             break
         try:
-            answer = answer_question(session.store, session.embedder, line, dt.date.today())
+            turn = follow_on(previous[0], line, previous[1]) if previous else first_turn(line)
+            answer = answer_question(
+                session.store, session.embedder, turn.question, dt.date.today(), filters=turn.filters, skip=turn.skip
+            )
         except QuestionError as error:
             click.echo(str(error))
             continue
         if not interactive:
-            click.echo(click.style(f"Q: {answer.question}", bold=True))
+            click.echo(click.style(f"Q: {line.strip()}", bold=True))
+        if turn.follows:
+            click.echo(click.style(f"Following on from “{turn.follows}”.", dim=True))
         click.echo(render_reply(answer) + "\n")
+        previous = answered(turn, answer)
 
 
 @cli.command()

@@ -69,16 +69,29 @@ OCR_NOTE = "text read by OCR from a scanned page"
 
 
 def citation(passage: Passage | RegisterEntry) -> str:
-    """Committee (council) · date · Item title · web page (else file), leaving out what the minutes did not say;
-    a passage read by OCR says so."""
+    """Committee (council) · date · Item title · web page (else file) · page of a PDF, leaving out what the minutes
+    did not say; a passage read by OCR says so."""
+    page = page_of(passage)
     parts = [
         meeting_body(passage.committee, passage.council),
         format_date(passage.date),
         item_label(passage.item_number, passage.item),
-        passage.url or passage.document,
+        web_page(passage) or passage.document,
+        f"page {page}" if page else None,
         OCR_NOTE if passage.ocr else None,
     ]
     return " · ".join(part for part in parts if part)
+
+
+def page_of(passage: Passage | RegisterEntry) -> int | None:
+    """The PDF page a passage starts on (register entries are cited by their item)."""
+    return passage.page if isinstance(passage, Passage) else None
+
+
+def web_page(passage: Passage | RegisterEntry) -> str | None:
+    """The passage's web page, opened at its page when it is a PDF's (#page=N, which browsers' PDF viewers read)."""
+    page = page_of(passage)
+    return f"{passage.url}#page={page}" if passage.url and page else passage.url
 
 
 def _width() -> int:
@@ -213,10 +226,11 @@ def unread_lines(readings: list[Reading]) -> list[str]:
 
 
 def render_reply(answer: Answer | RegisterAnswer) -> str:
-    """What a question gets in the terminal: passages of the minutes, or entries of the register."""
-    if isinstance(answer, Answer):
-        return render_answer(answer)
+    """What a question gets in the terminal: the filters it was searched within, then passages of the minutes, or
+    entries of the register."""
     filters = f"Filters: {answer.filters.describe()}\n\n" if answer.filters else ""
+    if isinstance(answer, Answer):
+        return filters + render_answer(answer)
     return filters + render_register(answer.entries)
 
 

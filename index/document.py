@@ -45,6 +45,7 @@ class Extracted:
     # that the minutes print without one
     ocr_pages: int = 0
     unread_pages: int = 0
+    page_starts: list[int] = field(default_factory=list)  # where each page of a PDF starts in the text
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Document:
     url: str | None = None
     ocr_pages: int = 0
     unread_pages: int = 0
+    page_starts: list[int] = field(default_factory=list)  # a PDF's: where each of its pages starts in `text`
 
     @property
     def meeting(self) -> Meeting:

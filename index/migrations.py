@@ -268,3 +268,23 @@ def m009_follow_through(db: sqlite_utils.Database) -> None:
     )
     db["meeting_calendar"].create_index(["committee", "date"])
     follow_up.resolve(db)
+
+
+@migration
+def m010_answer_threads(db: sqlite_utils.Database) -> None:
+    """Conversations: the Slack thread each answer was posted in, the subject of its question, the committee and
+    period the question itself set (a channel's committee aside) and how many of its passages earlier answers had
+    shown, so that a follow-up in the thread ("and the year before?", "show me more") is read with the question
+    before it."""
+    db["answers"].add_column("thread_ts", str)
+    db["answers"].add_column("topic", str)
+    db["answers"].add_column("turn_filters", str)
+    db["answers"].add_column("skipped", int, not_null_default=0)
+    db["answers"].create_index(["channel_id", "thread_ts"])
+
+
+@migration
+def m011_page_starts(db: sqlite_utils.Database) -> None:
+    """Where each page of a PDF starts in its text, so that a passage cites its page and links to it. Documents
+    indexed before have none until they are read again (the next ingest reads every file again)."""
+    db["documents"].add_column("page_starts", str)

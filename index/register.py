@@ -211,9 +211,11 @@ def answer_question(
     as_of: dt.date,
     k: int = PASSAGES,
     filters: Filters | None = None,
+    skip: int = 0,
 ) -> Answer | RegisterAnswer:
     """The one route of a question, for the terminal and Slack alike: from the register when it asks about
-    promises and decisions ("what was promised about …", "what is overdue?"), else the passages that answer it."""
+    promises and decisions ("what was promised about …", "what is overdue?"), else the passages that answer it
+    (after the `skip` best, which an earlier answer showed)."""
     if is_register_question(question):
         return answer_from_register(store, embedder, question, as_of, filters)
-    return search(store, embedder, question, k=k, filters=filters)
+    return search(store, embedder, question, k=k, filters=filters, skip=skip)

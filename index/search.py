@@ -14,9 +14,11 @@ appear in the passage.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import itertools
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -99,6 +101,7 @@ class Passage:
     similarity: float
     council: str | None = None
     ocr: bool = False
+    page: int | None = None  # the PDF page the passage starts on
 
     def to_record(self) -> dict:
         """Every field, JSON-ready, so that a saved answer can be shown again."""
@@ -116,6 +119,7 @@ class Passage:
             "committee": self.committee,
             "date": self.date.isoformat() if self.date else None,
             "item": self.item,
+            "page": self.page,
             "ocr": self.ocr,
             "score": round(self.score, 6),
         }
@@ -267,6 +271,41 @@ def _distinct(ranked: list[int], facts: dict[int, ChunkFacts], k: int) -> list[i
     return kept
 
 
+def passage_from(chunk_id: int, row: dict, score: float = 0.0, similarity: float = 0.0) -> Passage:
+    """A passage as the store's row of it gives it, with the scores that ranked it."""
+    return Passage(
+        chunk_id=chunk_id,
+        text=row["text"],
+        document=row["document"],
+        url=row["url"],
+        committee=row["committee"],
+        date=dt.date.fromisoformat(row["date"]) if row["date"] else None,
+        item=row["item"],
+        item_number=row["item_number"],
+        kind=row["kind"],
+        speakers=row["speakers"],
+        score=score,
+        similarity=similarity,
+        council=row["council"],
+        ocr=bool(row["ocr"]),
+        page=page_of(row["page_starts"], row["char_start"]),
+    )
+
+
+def whole_item(store: Store, chunk_id: int) -> Passage | None:
+    """The agenda item a passage belongs to, whole and verbatim, cited as a passage ("Show the whole item")."""
+    row = store.item_of(chunk_id)
+    return passage_from(chunk_id, row) if row else None
+
+
+def page_of(page_starts: str | None, position: int) -> int | None:
+    """The page (from 1) of a PDF on which the character at `position` of its text is, from the document's page
+    starts as stored (JSON); None for other formats, and documents indexed before pages were kept."""
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(json.loads(page_starts), position))
+
+
 def _normalised(ranking: list[tuple[int, float]]) -> dict[int, float]:
     """Scores scaled to 0..1 within one ranking, so that BM25 and cosine can be added."""
     if not ranking:
@@ -306,8 +345,9 @@ def search(
     filters: Filters | None = None,
     method: Method = "hybrid",
     glossary: bool = True,
+    skip: int = 0,
 ) -> Answer:
-    """The top `k` passages for `question`, best first, within `filters`.
+    """The top `k` passages for `question`, best first, within `filters`, after the `skip` best ("show me more").
 
     `method` "keyword" or "dense" ranks by one retriever alone: the baselines of the evaluation. `glossary` False
     searches the question's own words only, to measure what the glossary adds."""
@@ -323,7 +363,7 @@ def search(
     added = expand(question) if glossary and method == "hybrid" else Expansion()
     query = embedder.encode_question(question)
     with store.reading():
-        passages, answered = _retrieve(store, query, question, k, filters, method, added)
+        passages, answered = _retrieve(store, query, question, k, filters, method, added, skip)
     return Answer(question=question, passages=passages, answered=answered, filters=filters)
 
 
@@ -340,10 +380,18 @@ def _glossary_terms(store: Store, added: Expansion) -> list[str]:
 
 
 def _retrieve(
-    store: Store, query: np.ndarray, question: str, k: int, filters: Filters, method: Method, added: Expansion
+    store: Store,
+    query: np.ndarray,
+    question: str,
+    k: int,
+    filters: Filters,
+    method: Method,
+    added: Expansion,
+    skip: int = 0,
 ) -> tuple[list[Passage], bool]:
-    """The top `k` passages and whether they answer the question."""
-    pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * k)
+    """The top `k` passages after the `skip` best, and whether they answer the question."""
+    wanted = skip + k
+    pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * wanted)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
     keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
@@ -362,9 +410,9 @@ def _retrieve(
         fused = _rerank(fused, facts, question)
     else:
         fused = dict(dense or keyword)
-        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: CANDIDATES_PER_PASSAGE * k])
+        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: CANDIDATES_PER_PASSAGE * wanted])
     ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-    top = _distinct(ranked, facts, k)
+    top = _distinct(ranked, facts, wanted)[skip:]
 
     similarity = dict(dense)
     missing = [chunk_id for chunk_id in top if chunk_id not in similarity]
@@ -374,22 +422,7 @@ def _retrieve(
 
     rows = store.passages(top)
     passages = [
-        Passage(
-            chunk_id=chunk_id,
-            text=rows[chunk_id]["text"],
-            document=rows[chunk_id]["document"],
-            url=rows[chunk_id]["url"],
-            committee=rows[chunk_id]["committee"],
-            date=dt.date.fromisoformat(rows[chunk_id]["date"]) if rows[chunk_id]["date"] else None,
-            item=rows[chunk_id]["item"],
-            item_number=rows[chunk_id]["item_number"],
-            kind=rows[chunk_id]["kind"],
-            speakers=rows[chunk_id]["speakers"],
-            score=fused[chunk_id],
-            similarity=float(similarity[chunk_id]),
-            council=rows[chunk_id]["council"],
-            ocr=bool(rows[chunk_id]["ocr"]),
-        )
+        passage_from(chunk_id, rows[chunk_id], fused[chunk_id], float(similarity[chunk_id]))
         for chunk_id in top
         if chunk_id in rows
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -59,7 +60,7 @@ CHUNK_JOINS = " ".join(
     )
 )
 PASSAGE_SELECT = f"""
-SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, c.ocr, d.path AS document, d.url,
+SELECT c.id, c.text, c.kind, c.speakers, c.char_start, c.char_end, c.ocr, d.path AS document, d.url, d.page_starts,
        m.council, m.committee, m.date, i.number AS item_number, i.title AS item
 FROM chunks c {CHUNK_JOINS}
 """
@@ -246,6 +247,7 @@ class Store:
                         "committee_from_text": int(document.meeting.committee_from_text),
                         "ocr_pages": document.ocr_pages,
                         "unread_pages": document.unread_pages,
+                        "page_starts": json.dumps(document.page_starts) if document.page_starts else None,
                     }
                 )
                 .last_pk
@@ -581,6 +583,19 @@ class Store:
         placeholders = ", ".join("?" for _ in ids)
         rows = self.db.execute_returning_dicts(f"{PASSAGE_SELECT} WHERE c.id IN ({placeholders})", list(ids))
         return {row["id"]: row for row in rows}
+
+    def item_of(self, chunk_id: int) -> dict | None:
+        """The whole agenda item a passage is in, as a passage row: from its first passage's start to its last one's
+        end in the document's text, verbatim; None when no such passage is indexed."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT i.id, MIN(c.char_start) AS char_start, MAX(c.char_end) AS char_end, MAX(c.ocr) AS ocr, "
+            "'text' AS kind, NULL AS speakers, substr(d.text, MIN(c.char_start) + 1, MAX(c.char_end) - "
+            "MIN(c.char_start)) AS text, d.path AS document, d.url, d.page_starts, m.council, m.committee, m.date, "
+            f"i.number AS item_number, i.title AS item FROM chunks c {CHUNK_JOINS} "
+            "WHERE c.item_id = (SELECT item_id FROM chunks WHERE id = ?) GROUP BY i.id",
+            [chunk_id],
+        )
+        return rows[0] if rows else None
 
     def status(self) -> dict:
         """What is indexed: committees with their meeting counts and dates, totals, last ingest, and how each

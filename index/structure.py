@@ -728,7 +728,9 @@ def build_document(
     """Read the layout of minutes from the extracted text and blocks. `committee` and `date`, when given, are what
     a person said the minutes are: they override what the text says."""
     text = extracted.text
-    document = Document(path=path, format=format, text=text, ocr_pages=extracted.ocr_pages)
+    document = Document(
+        path=path, format=format, text=text, ocr_pages=extracted.ocr_pages, page_starts=extracted.page_starts
+    )
     document.unread_pages = extracted.unread_pages
     lines = _lines(text, extracted.blocks)
     headings = _without_later_agenda(_headings(lines, text, _meeting_starts(lines)), lines)

@@ -70,8 +70,8 @@ def test_seed_questions_through_json_lines(seed_index, seed_path):
     assert [line["question"] for line in lines] == [question for question, _ in SEED_QUESTIONS]
     for line, (_, fact) in zip(lines, SEED_QUESTIONS, strict=True):
         first = line["passages"][0]
-        assert set(first) == {"text", "document", "council", "committee", "date", "item", "ocr", "score"}
-        assert first["ocr"] is False
+        assert set(first) == {"text", "document", "council", "committee", "date", "item", "page", "ocr", "score"}
+        assert first["ocr"] is False and first["page"] is None
         assert fact in first["text"], (line["question"], first["text"][:200])
         assert first["text"] in source
         assert first["item"] == SEED_ITEM
@@ -108,6 +108,20 @@ def test_chat_without_slack_tokens(seed_index):
     assert result.stdout.count("Q: ") == 2
     answers = " ".join(result.stdout.replace("│", " ").split())
     assert "60 practitioners" in answers and "operated jointly with early help" in answers
+
+
+def test_chat_reads_a_follow_up_with_the_question_before_it(sample_index):
+    turns = ["what was reported about the Moorlink trial in 2025?", "what did they decide in the end?"]
+    asked = "\n".join([*turns, "and the year before?"])
+    result = run("-m", "bot", "chat", "--index", str(sample_index), stdin=asked)
+    assert result.returncode == 0, result.stderr
+    turns = " ".join(result.stdout.replace("│", " ").split()).split("Q: ")[1:]
+    assert len(turns) == 3
+    assert "that Cabinet be recommended to continue the Moorlink service until March 2026" in turns[1]
+    assert "Following on from “what was reported about the Moorlink trial in 2025?”" in turns[1]
+    assert "on or after 1 January 2025 · on or before 31 December 2025" in turns[1]
+    assert "on or after 1 January 2024 · on or before 31 December 2024" in turns[2]
+    assert "4 February 2025" not in turns[2]
 
 
 def test_ingest_reports_bad_files_in_one_line_each_and_keeps_the_good(tmp_path, seed_path):

@@ -11,9 +11,10 @@ import threading
 import time
 from dataclasses import dataclass
 
+from index.conversation import Turn, first_turn, follow_on
 from index.embed import Embedder
 from index.register import RegisterAnswer, RegisterEntry, answer_from_register, answer_question, read_register
-from index.search import PASSAGES, Answer, Passage
+from index.search import PASSAGES, Answer, Passage, whole_item
 from index.store import Store
 
 from ..answer_log import AnswerLog
@@ -21,8 +22,17 @@ from ..channels import ChannelCommittees, scoped
 from ..watches import Watch, Watches
 
 MENTION = re.compile(r"<[@#!][^>]*>")
+PERSON_MENTION = re.compile(r"<(?:@[UW]|!subteam\^|!here|!channel|!everyone)[^>]*>")
+TO_PEOPLE = re.compile(r"\b(?:any|every|some)(?:one|body)\b|\b(?:you all|y'all|folks|guys|team|colleagues)\b", re.I)
+ASKING = re.compile(
+    r"^(?:(?:and|so|ok|okay|then|also|but|please)\W+)*(?:what|which|who|whom|whose|when|where|why|how|did|do|does|"
+    r"was|were|is|are|has|have|had|can|could|would|will|should|show|tell|list|give|find|search|more|any)\b",
+    re.IGNORECASE,
+)
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
 EXAMPLE_QUESTIONS = 4
+# A direct message sent this soon after an answer in the DM follows it up; in a thread, any reply does.
+FOLLOW_UP_WINDOW = dt.timedelta(minutes=30)
 logger = logging.getLogger(__name__)
 
 
@@ -33,13 +43,26 @@ def question_from_slack(text: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def addressed_to_bot(text: str) -> bool:
+    """Whether a reply without a mention, in a thread Minutebook answered, is for Minutebook: it asks something
+    (ends with "?", or opens with a question or a request such as "what", "did", "show me", "more") and is not for
+    someone else (it mentions a person or a group, or asks "anyone"). Thanks, remarks and talk between colleagues in
+    the thread are left alone."""
+    if PERSON_MENTION.search(text or "") or TO_PEOPLE.search(text or ""):
+        return False
+    question = question_from_slack(text)
+    return question.endswith("?") or bool(ASKING.match(question))
+
+
 @dataclass(frozen=True)
 class SavedAnswer:
-    """An answer the bot kept; `scope` is the committee of the channel it was asked in, when that limited it."""
+    """An answer the bot kept; `scope` is the committee of the channel it was asked in, when that limited it, and
+    `follows` the question it followed up in its thread."""
 
     id: int
     answer: Answer | RegisterAnswer
     scope: str | None = None
+    follows: str | None = None
 
 
 class Answerer:
@@ -55,14 +78,36 @@ class Answerer:
         self.watches = Watches(store.db)
         self.lock = threading.Lock()
 
-    def ask(self, question: str, user_id: str, channel_id: str | None) -> SavedAnswer:
-        """Answer a question as the terminal does (from the register when it asks about promises), and remember
-        the answer so that it can be shared and rated."""
+    def ask(
+        self,
+        question: str,
+        user_id: str,
+        channel_id: str | None,
+        thread_ts: str | None = None,
+        viewed: str | None = None,
+    ) -> SavedAnswer:
+        """Answer a question as the terminal does (from the register when it asks about promises), read with the
+        question answered before it in the same thread (`thread_ts`; in a direct message (D…) without one, the DM's
+        own conversation, for FOLLOW_UP_WINDOW), within the committee of the channel (or the `viewed` one), and
+        remember the answer so that it can be shared, rated and followed up."""
         started = time.perf_counter()
         with self.lock:
-            question, filters, scope = scoped(question, self.channels.committee_of(channel_id))
-            answer = answer_question(self.store, self.embedder, question, today(), k=self.k, filters=filters)
-            return self._kept(answer, user_id, channel_id, scope, started)
+            question, scope_filters, scope = scoped(question, self.channels.committee_of(viewed or channel_id))
+            since = (dt.datetime.now(dt.UTC) - FOLLOW_UP_WINDOW).isoformat(timespec="seconds")
+            # a thread, or a direct message's own conversation; a slash command's private answer starts none
+            in_conversation = bool(thread_ts) or (channel_id or "").startswith("D")
+            previous = self.log.last_turn(channel_id, thread_ts, since) if channel_id and in_conversation else None
+            turn = follow_on(previous[0], question, previous[1]) if previous else first_turn(question)
+            answer = answer_question(
+                self.store,
+                self.embedder,
+                turn.question,
+                today(),
+                k=self.k,
+                filters=scope_filters.merged(turn.filters),
+                skip=turn.skip,
+            )
+            return self._kept(answer, turn, user_id, channel_id, thread_ts, scope, started)
 
     def ask_register(self, topic: str, user_id: str, channel_id: str | None) -> SavedAnswer:
         """The register's entries about `topic` (all of them when it is empty), remembered like any answer."""
@@ -70,23 +115,26 @@ class Answerer:
         with self.lock:
             topic, filters, scope = scoped(topic, self.channels.committee_of(channel_id))
             answer = answer_from_register(self.store, self.embedder, topic, today(), filters)
-            return self._kept(answer, user_id, channel_id, scope, started)
+            return self._kept(answer, first_turn(topic), user_id, channel_id, None, scope, started)
 
     def _kept(
         self,
         answer: Answer | RegisterAnswer,
+        turn: Turn,
         user_id: str,
         channel_id: str | None,
+        thread_ts: str | None,
         scope: str | None,
         started: float,
     ) -> SavedAnswer:
         """Save the answer, and log it as one line: its id, where and for whom, how long it took, what it found
         (and the question, unless MINUTEBOOK_LOG_QUESTIONS=0 keeps questions out of the log)."""
         if isinstance(answer, RegisterAnswer):
-            records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
+            records = [entry.to_json() for entry in answer.entries]
+            answered = bool(answer.entries)
         else:
             records, answered = [passage.to_record() for passage in answer.passages], answer.answered
-        answer_id = self.log.save(answer.question, answer.filters, answered, records, user_id, channel_id)
+        answer_id = self.log.save(answer, turn, records, user_id, channel_id, thread_ts)
         question = f" question={json.dumps(answer.question, ensure_ascii=False)}" if self.log_questions else ""
         logger.info(
             "answer=%d channel=%s user=%s from=%s found=%d answered=%s seconds=%.3f%s",
@@ -99,7 +147,7 @@ class Answerer:
             time.perf_counter() - started,
             question,
         )
-        return SavedAnswer(answer_id, answer, scope)
+        return SavedAnswer(answer_id, answer, scope, turn.follows)
 
     def saved(self, answer_id: int) -> SavedAnswer | None:
         with self.lock:
@@ -113,6 +161,15 @@ class Answerer:
             filters=row["filters"],
         )
         return SavedAnswer(answer_id, answer)
+
+    def answered_in(self, channel_id: str, thread_ts: str) -> bool:
+        """Whether Minutebook has answered in this thread, where replies without a mention may be questions."""
+        with self.lock:
+            return self.log.answered_in(channel_id, thread_ts)
+
+    def whole_item(self, chunk_id: int) -> Passage | None:
+        with self.lock:
+            return whole_item(self.store, chunk_id)
 
     def record_feedback(self, answer_id: int, user_id: str, helpful: bool) -> bool:
         with self.lock:

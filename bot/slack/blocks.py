@@ -13,13 +13,15 @@ from index.document import item_label
 from index.register import RegisterAnswer, RegisterEntry
 from index.search import Answer, Passage
 
-from ..render import OCR_NOTE, count, format_date, meeting_body, paragraphs, span, utc_time
+from ..render import OCR_NOTE, count, format_date, meeting_body, page_of, paragraphs, span, utc_time, web_page
 from ..watches import Watch, WatchAlert
 from .answering import SavedAnswer
 
 TEXT_LIMIT = 3000
 QUOTE_LIMIT = 2800
 BLOCK_LIMIT = 50
+MODAL_BLOCK_LIMIT = 100
+MODAL_TITLE_LIMIT = 24
 REGISTER_SHOWN = 12
 WATCH_SHOWN = 5
 PROMPT_TITLE_LIMIT = 48
@@ -63,19 +65,22 @@ def how_long_ago(date: dt.date, today: dt.date) -> str:
 
 
 def citation(passage: Passage | RegisterEntry, today: dt.date) -> str:
-    """committee (council) · meeting date (how long ago) · agenda item · source document (a link when it has a URL);
-    a passage read by OCR says so."""
+    """committee (council) · meeting date (how long ago) · agenda item · source document (a link when it has a URL)
+    · page of a PDF; a passage read by OCR says so."""
     date = f"{format_date(passage.date)} ({how_long_ago(passage.date, today)})" if passage.date else None
     item = item_label(passage.item_number, passage.item)
     body = meeting_body(passage.committee, passage.council)
     name = PurePath(passage.document).name
-    document = f"<{passage.url}|{escape(name)}>" if passage.url else escape(name)
-    parts = [f"*{escape(body)}*" if body else None, date, escape(item) if item else None, document]
+    link = web_page(passage)
+    document = f"<{link}|{escape(name)}>" if link else escape(name)
+    page = f"page {page_of(passage)}" if page_of(passage) else None
+    parts = [f"*{escape(body)}*" if body else None, date, escape(item) if item else None, document, page]
     return " · ".join([part for part in parts if part] + ([f"_{OCR_NOTE}_"] if passage.ocr else []))
 
 
 def passage_blocks(passages: list[Passage], today: dt.date) -> list[dict]:
-    """Quotes grouped by meeting and agenda item, each group followed by its citation."""
+    """Quotes grouped by meeting and agenda item, each group followed by its citation, and its first quote with a
+    button that opens the whole item."""
     order = {id(passage): rank for rank, passage in enumerate(passages)}
 
     def source(passage: Passage) -> tuple:
@@ -91,8 +96,54 @@ def passage_blocks(passages: list[Passage], today: dt.date) -> list[dict]:
         for passage in group:
             label = "*Decision*\n" if passage.kind == "decision" else ""
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": label + quote(passage.text)}})
+        blocks[-len(group)]["accessory"] = whole_item_button(group[0])
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": citation(group[0], today)}]})
     return blocks
+
+
+def whole_item_button(passage: Passage) -> dict:
+    """Opens the agenda item the quotes come from, whole ("show_item", by the first quote's passage)."""
+    return {
+        "type": "button",
+        "action_id": "show_item",
+        "text": {"type": "plain_text", "text": "Whole item"},
+        "value": str(passage.chunk_id),
+    }
+
+
+def _fitting(paragraph: str) -> list[str]:
+    """A paragraph in pieces that each fit a quote whole, cut between words: the item is shown, never shortened."""
+    pieces: list[str] = []
+    while len(paragraph) > QUOTE_LIMIT:
+        cut = paragraph.rfind(" ", 0, QUOTE_LIMIT)
+        cut = cut if cut > 0 else QUOTE_LIMIT
+        pieces.append(paragraph[:cut])
+        paragraph = paragraph[cut:].lstrip()
+    return [*pieces, paragraph]
+
+
+def item_view(item: Passage, today: dt.date) -> dict:
+    """A modal with an agenda item's text, verbatim, in quotes of whole paragraphs, under its citation; an item too
+    long for one modal ends by saying where the rest is."""
+    blocks = [context(citation(item, today))]
+    pieces: list[str] = []
+    for piece in (piece for paragraph in paragraphs(item.text) for piece in _fitting(paragraph)):
+        if pieces and len("\n".join([*pieces, piece])) > QUOTE_LIMIT:
+            blocks.append(section(quote("\n".join(pieces))))
+            pieces = []
+        pieces.append(piece)
+    if pieces:
+        blocks.append(section(quote("\n".join(pieces))))
+    if len(blocks) > MODAL_BLOCK_LIMIT:
+        rest = context(f"The item continues in {escape(PurePath(item.document).name)}.")
+        blocks = [*blocks[: MODAL_BLOCK_LIMIT - 1], rest]
+    title = item_label(item.item_number, item.item) or "The whole item"
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": shorten(title, MODAL_TITLE_LIMIT)},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+    }
 
 
 def feedback_actions(answer_id: int, shareable: bool) -> dict:
@@ -261,7 +312,13 @@ def saved_answer_message(saved: SavedAnswer, today: dt.date, shareable: bool = F
         message = answer_message(saved.answer, saved.id, today, shareable=shareable)
     if saved.scope:
         message["blocks"].insert(1, context(scope_note(saved.scope)))
+    if saved.follows:
+        message["blocks"].insert(1, context(follow_note(saved.follows)))
     return message
+
+
+def follow_note(previous: str) -> str:
+    return f"Following on from “{escape(previous)}” in this thread."
 
 
 def scope_note(committee: str) -> str:

@@ -262,11 +262,13 @@ def _body_size(lines: list[Line]) -> float:
 
 
 def _assemble(pages: list[list[Line]]) -> Extracted:
-    """One text for the document: a paragraph's lines joined by line breaks, paragraphs by blank lines."""
+    """One text for the document: a paragraph's lines joined by line breaks, paragraphs by blank lines; and where
+    each page starts in it, so that a passage can cite its page (a page with no text starts where the next does)."""
     lines = [line for page in pages for line in page]
     body = _body_size(lines)
     pieces: list[str] = []
     blocks: list[Block] = []
+    page_starts: list[int] = []
     position = 0
     previous: Line | None = None
     margins = {
@@ -278,6 +280,7 @@ def _assemble(pages: list[list[Line]]) -> Extracted:
             separator = "\n" if continues else "\n\n"
             pieces.append(separator)
             position += len(separator)
+        page_starts.extend([position] * (line.page + 1 - len(page_starts)))
         pieces.append(line.text)
         blocks.append(
             Block(
@@ -291,4 +294,5 @@ def _assemble(pages: list[list[Line]]) -> Extracted:
         )
         position += len(line.text)
         previous = replace(line, continues=continues)
-    return Extracted("".join(pieces), blocks)
+    page_starts.extend([position] * (len(pages) - len(page_starts)))
+    return Extracted("".join(pieces), blocks, page_starts=page_starts)

@@ -133,7 +133,9 @@ class SlackStandIn:
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if method == "conversations.members":
             return {"ok": True, "members": self.members.get(params.get("channel"), []), "response_metadata": {}}
-        if method in {"reactions.add", "reactions.remove", "views.publish"} or method.startswith("assistant.threads."):
+        if method in {"reactions.add", "reactions.remove", "views.publish", "views.open"} or method.startswith(
+            "assistant.threads."
+        ):
             return {"ok": True}
         if method == "apps.connections.open":
             return {"ok": False, "error": "invalid_auth"}

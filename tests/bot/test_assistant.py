@@ -294,3 +294,14 @@ def test_allowed_channels_apply_to_the_channel_viewed_from_the_pane(bot_index, t
     finally:
         limited.stop()
         stand_in.close()
+
+
+def test_a_follow_up_in_the_assistant_pane_keeps_its_chats_subject(bot, stand_in):
+    dm = "D0PANEFOLLOW"
+    thread_ts = started(bot, stand_in, dm, "C0VIEWEDFOLLOW")
+    bot.event(asked_in_pane(dm, thread_ts, "what was reported about the Moorlink trial?"))
+    first = answer_in(stand_in, dm, thread_ts)
+    bot.event(asked_in_pane(dm, thread_ts, "and what did they decide?"))
+    decided = words(message_text(answer_in(stand_in, dm, thread_ts, after=first)))
+    assert "that Cabinet be recommended to continue the Moorlink service until March 2026" in decided
+    assert "Following on from “what was reported about the Moorlink trial?”" in decided

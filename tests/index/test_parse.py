@@ -3,9 +3,11 @@
 import datetime as dt
 import io
 
+import pypdfium2
 import pytest
 
 from index.parse import ParseError, parse_bytes
+from tests.conftest import EXAMPLES
 
 
 def items(document):
@@ -177,3 +179,14 @@ def test_multi_page_pdf_with_bold_headings_and_footers():
 def test_unreadable_files_give_a_reason(name, data, reason):
     with pytest.raises(ParseError, match=reason):
         parse_bytes(data, name)
+
+
+def test_a_pdf_keeps_where_each_of_its_pages_starts_in_the_text():
+    data = (EXAMPLES / "environment" / "2024-06-11-minutes.pdf").read_bytes()
+    document = parse_bytes(data, "2024-06-11-minutes.pdf")
+    pdf = pypdfium2.PdfDocument(data)
+    assert len(document.page_starts) == len(pdf) == 4
+    for number, start in enumerate(document.page_starts):
+        first_line = next(line.strip() for line in pdf[number].get_textpage().get_text_range().splitlines() if line)
+        assert document.text[start:].startswith(first_line)
+    assert parse_bytes(b"Minutes of the Cabinet\n\n1. Apologies\n\nNone.", "cabinet.txt").page_starts == []

@@ -1,4 +1,4 @@
-"""Buttons on answers: feedback, and sharing a private answer in the channel."""
+"""Buttons on answers: feedback, sharing a private answer in the channel, and the whole agenda item of a quote."""
 
 from __future__ import annotations
 
@@ -31,6 +31,20 @@ def register(app: App, answerer: Answerer) -> None:
         message = blocks.answer_message(saved.answer, saved.id, today(), shared_by=body["user"]["id"])
         client.chat_postMessage(channel=channel, unfurl_links=False, **message)
         respond(response_type="ephemeral", replace_original=True, text="Shared in the channel.")
+
+    @app.action("show_item")
+    def on_show_item(ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond) -> None:
+        """The agenda item a quote comes from, whole and verbatim with its citation, in a modal."""
+        ack()
+        item = answerer.whole_item(int(action["value"]))
+        if item is None:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="That agenda item is no longer in the index: it was removed or read again since. Ask again.",
+            )
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.item_view(item, today()))
 
 
 def record(answerer: Answerer, action: dict, body: dict, respond: Respond, helpful: bool) -> None:

@@ -66,16 +66,24 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         say(**blocks.plain_message(GREETING))
         set_suggested_prompts(prompts=suggested_prompts(answerer), title="Try asking")
 
-    def reply(question: str, user_id: str, channel: str, get_thread_context: GetThreadContext, logger: Logger) -> dict:
-        """The answer to a question in the pane, scoped by the channel being viewed; a sentence when the question
-        cannot be searched, the viewed channel is not one Minutebook answers in, or anything fails."""
+    def reply(
+        question: str,
+        user_id: str,
+        channel: str,
+        thread_ts: str,
+        get_thread_context: GetThreadContext,
+        logger: Logger,
+    ) -> dict:
+        """The answer to a question in the pane's chat `thread_ts`, read with the question before it there and
+        scoped by the channel being viewed; a sentence when the question cannot be searched, the viewed channel is
+        not one Minutebook answers in, or anything fails."""
         try:
             thread_context = get_thread_context()
             viewed = thread_context.channel_id if thread_context else None
             if viewed and not settings.channel_allowed(viewed):
                 return blocks.plain_message(NOT_VIEWED_HERE)
-            # The viewed channel scopes the answer as its own channel would (and is logged as where it was asked).
-            return reply_to(answerer, question, user_id, viewed or channel)
+            # The viewed channel scopes the answer as its own channel would.
+            return reply_to(answerer, question, user_id, channel, thread_ts=thread_ts, viewed=viewed)
         except QuestionError as error:
             return blocks.plain_message(str(error))
         except Exception:
@@ -91,7 +99,7 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         question = question_from_slack(payload.get("text", ""))
         if question:
             _show_status(set_status, logger)
-            message = reply(question, payload["user"], channel, get_thread_context, logger)
+            message = reply(question, payload["user"], channel, payload["thread_ts"], get_thread_context, logger)
         else:
             message = blocks.help_message()
         try:

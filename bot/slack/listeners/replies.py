@@ -26,9 +26,19 @@ def _react(client: WebClient, logger: Logger, method: str, channel: str, timesta
         logger.info("Could not %s: %s", method, error.response.get("error"))
 
 
-def reply_to(answerer: Answerer, question: str, user: str, channel: str | None, shareable: bool = False) -> dict:
-    """The message that answers `question`: from the register when it asks about promises, else from the minutes."""
-    return blocks.saved_answer_message(answerer.ask(question, user, channel), today(), shareable=shareable)
+def reply_to(
+    answerer: Answerer,
+    question: str,
+    user: str,
+    channel: str | None,
+    shareable: bool = False,
+    thread_ts: str | None = None,
+    viewed: str | None = None,
+) -> dict:
+    """The message that answers `question`, posted in `thread_ts` of `channel` (and read with the question answered
+    there before it): from the register when it asks about promises, else from the minutes."""
+    saved = answerer.ask(question, user, channel, thread_ts=thread_ts, viewed=viewed)
+    return blocks.saved_answer_message(saved, today(), shareable=shareable)
 
 
 def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event: dict, thread_ts: str | None) -> None:
@@ -40,7 +50,7 @@ def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event
         return
     _react(client, logger, "reactions_add", channel, message_ts)
     try:
-        message = reply_to(answerer, question, event["user"], channel)
+        message = reply_to(answerer, question, event["user"], channel, thread_ts=thread_ts)
     except QuestionError as error:
         message = blocks.plain_message(str(error))
     except Exception:
