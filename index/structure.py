@@ -114,6 +114,7 @@ NEW_MEETING = re.compile(
     r"|^at\s+an?\s+(?:[\w-]+\s+)?meeting\s+of\b",
     re.IGNORECASE,
 )
+FIRST_ITEM = re.compile(r"^(?:item\s+)?0?1(?:\.|:|\)|\s)\s*[A-Za-z]", re.IGNORECASE)  # "1. Fire Station"
 LATER_AGENDA_LINE = re.compile(r"^(?:Agenda\s+)?Item\s+\d{1,3}[A-Za-z]?$", re.IGNORECASE)
 CONFIRMATION = re.compile(  # "Minutes of the meeting held on 30 July 2024 (Item 3) RESOLVED that the minutes …"
     r"^(?:(?:draft|unapproved|confirmed)\s+)?minutes\s+of\s+the\s+(?:previous\s+|last\s+)?meeting\s+(?:held\s+)?on\b"
@@ -578,7 +579,9 @@ def _title_below(lines: list[Line], index: int, heading: Heading) -> bool:
 
 
 def _meeting_starts(lines: list[Line]) -> list[int]:
-    """Lines that may open a second meeting's title block: "MINUTES OF THE … MEETING" with a date close below."""
+    """Lines that may open a second meeting's title block: "MINUTES OF THE … MEETING" with a date close below, or
+    with items numbered from 1 again close below ("Minutes of the October General Meeting", held straight after the
+    AGM on the same day)."""
     return [
         index
         for index, line in enumerate(lines)
@@ -586,7 +589,10 @@ def _meeting_starts(lines: list[Line]) -> list[int]:
         and not line.continues
         and NEW_MEETING.match(line.text)
         and not CONFIRMATION.search(" ".join(each.text for each in lines[index : index + 2]))
-        and meeting_date(" ".join(each.text for each in lines[index : index + 4]))
+        and (
+            meeting_date(" ".join(each.text for each in lines[index : index + 4]))
+            or any(FIRST_ITEM.match(each.text) for each in lines[index + 1 : index + 4])
+        )
     ]
 
 

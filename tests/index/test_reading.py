@@ -392,6 +392,31 @@ def test_a_council_spoken_of_in_a_transcript_is_not_whose_meeting_it_is():
     assert "Higher Education Funding Council for Wales" in " ".join(paragraph_texts(document))
 
 
+def test_an_agm_then_the_general_meeting_held_straight_after_both_have_their_items():
+    # a community council's web post: the AGM's items, then "Minutes of the October General Meeting" numbered from 1
+    # again, with no date of its own (held the same evening)
+    text = (
+        "**PINEFIELD COMMUNITY COUNCIL**  \n**MINUTES OF ANNUAL GENERAL MEETING**  \n**MONDAY 6 OCTOBER 2025**\n\n"
+        "**1\\. Report from the outgoing Chair**  \nThe Chair reported ten monthly meetings.\n\n"
+        "**2\\. Report from the outgoing Treasurer**  \nThe balance for the year was £2,932.47.\n\n"
+        "The AGM was concluded.\n\n**Minutes of the October General Meeting**\n\n"
+        "The General Meeting was held directly after the AGM.\n\n"
+        "**1\\. Fire Station**  \nA letter about the fire station tender will be sent.\n\n"
+        "**2\\. Active Travel**  \nA new proposal was presented for the cycle lane.\n"
+    )
+    document = parse_bytes(text.encode(), "2025-10-06-agm-and-general-meeting.md")
+    titled = [(item.number, item.title) for item in document.items if item.title]
+    assert titled == [
+        ("1", "Report from the outgoing Chair"),
+        ("2", "Report from the outgoing Treasurer"),
+        ("1", "Fire Station"),
+        ("2", "Active Travel"),
+    ]
+    assert {(meeting.committee, meeting.date) for meeting in document.meetings} == {
+        ("Pinefield Community Council", dt.date(2025, 10, 6))
+    }
+
+
 def test_a_date_printed_without_its_year_takes_the_year_the_file_was_written():
     # Monday 6 November fell in 2023 and 2017: the Word file was created in November 2023
     assert date_without_year("GENERAL MEETING MONDAY 6 NOVEMBER", dt.date(2023, 11, 6)) == dt.date(2023, 11, 6)
