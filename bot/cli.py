@@ -16,11 +16,13 @@ from typing import TextIO
 import click
 
 import ingest
+from index.briefing import BRIEF_DAYS, AgendaEntry, MeetingToCome, agenda_of, agenda_to_come, brief, meetings_to_come
 from index.conversation import Turn, answered, first_turn, follow_on
 from index.digest import DIGEST_DAYS, digest
 from index.embed import DEFAULT_MODEL, Embedder, ModelError
 from index.filters import Filters
-from index.moderngov import sync_recorded
+from index.moderngov import ModernGovError, sync_recorded
+from index.parse import ParseError, parse_bytes
 from index.register import answer_question
 from index.search import PASSAGES, QuestionError
 from index.settings import IsoDate, configured_backend, embedder_for, index_option, model_for
@@ -29,7 +31,14 @@ from index.store import Store, StoreError
 from .channels import ChannelCommittees
 from .config import ConfigError, given, load_settings, slack_configured
 from .follow_through import FollowThrough, scheduled
-from .render import render_digest, render_register, render_reply, render_status, write_register_csv
+from .render import (
+    render_briefing,
+    render_digest,
+    render_register,
+    render_reply,
+    render_status,
+    write_register_csv,
+)
 from .slack.server import HEALTH_PATH
 
 HEALTH_TIMEOUT_SECONDS = 5
@@ -487,6 +496,134 @@ def digest_committees(store: Store, committee: str | None) -> list[str]:
         return named
     tied = sorted({name for _, name in ChannelCommittees(store.db).tied()})
     return tied or store.committees_named("")
+
+
+@cli.command("brief")
+@index_option
+@click.option("--committee", help="The committee (any part of its name that names one); default every one synced.")
+@click.option(
+    "--meeting",
+    help="The meeting: its date (YYYY-MM-DD) or its ModernGov id; default each committee's next meeting.",
+)
+@click.option(
+    "--agenda",
+    "agenda_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="An agenda file (PDF, Word, HTML, text) for councils without ModernGov.",
+)
+@click.option("--as-of", type=IsoDate(), help="The day to brief from: meetings after it [default: today].")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per meeting.")
+@click.option(
+    "--post",
+    is_flag=True,
+    help="Post each channel tied to a committee the briefing of its next meeting, once, DAYS before it or fewer.",
+)
+@click.option(
+    "--days",
+    default=BRIEF_DAYS,
+    show_default=True,
+    type=click.IntRange(0, 366),
+    help="With --post: how many days before the meeting its briefing is posted.",
+)
+def brief_command(
+    index_path: str,
+    committee: str | None,
+    meeting: str | None,
+    agenda_file: str | None,
+    as_of: dt.date | None,
+    as_json: bool,
+    post: bool,
+    days: int,
+) -> None:
+    """A briefing before a meeting: for each substantive item of its agenda, the committee's earlier decisions and
+    open or overdue commitments on it, and the passages of earlier minutes that say most about it, each quoted with
+    its citation. Procedural items (apologies, declarations, minutes, next meeting) are left out.
+
+    The agenda is the one a synced ModernGov site publishes for the meeting (minutebook ingest --moderngov), or
+    --agenda FILE. --post sends each channel tied to a committee (/minutes channel) its briefing once; the bot's
+    schedule does the same beside the digest.
+    """
+    as_of = as_of or dt.date.today()
+    if post:
+        if as_json or agenda_file or meeting:
+            raise click.UsageError(
+                "--post briefs each committee's next meeting: give it without --json, --agenda or --meeting."
+            )
+        posted = slack_follow_through(open_store(index_path)).post_briefings(as_of, days, committee)
+        click.echo(f"Briefings: {posted.summary('briefing')}.")
+        if posted.failed:
+            sys.exit(1)
+        return
+    store = open_store(index_path)
+    # every agenda is read, and every mistake said, before the model loads
+    if agenda_file:
+        agendas = [agenda_from_file(store, agenda_file, committee, meeting)]
+    else:
+        agendas = []
+        for each in chosen_meetings(store, committee, meeting, as_of):
+            try:
+                agendas.append((agenda_to_come(each), each.committee, each.date, each.page))
+            except ModernGovError as error:
+                raise click.ClickException(str(error)) from None
+    session = open_session(index_path)
+    briefings = [
+        brief(session.store, session.embedder, agenda, body, date, as_of, source)
+        for agenda, body, date, source in agendas
+    ]
+    if as_json:
+        click.echo(json.dumps([each.to_json() for each in briefings], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(render_briefing(each) for each in briefings))
+
+
+def agenda_from_file(
+    store: Store, path: str, committee: str | None, meeting: str | None
+) -> tuple[list[AgendaEntry], str | None, dt.date | None, str]:
+    """An agenda file read by the one parser: its items, and its committee and date as the file states them unless
+    --committee and --meeting say otherwise, and the file as the agenda's source."""
+    try:
+        document = parse_bytes(Path(path).read_bytes(), path)
+    except ParseError as error:
+        raise click.ClickException(f"Could not read the agenda {path}: {error}.") from None
+    date = _iso_date(meeting, "--meeting with --agenda takes the meeting's date, as YYYY-MM-DD") if meeting else None
+    named = store.committees_named(committee) if committee else []
+    if committee and len(named) != 1:
+        raise click.ClickException(
+            f"“{committee}” names {len(named) or 'no'} committees in the index: minutebook status lists them."
+        )
+    agenda = agenda_of(document)
+    if not agenda:
+        raise click.ClickException(f"No agenda items could be read in {path}: give a file that lists them.")
+    return agenda, named[0] if named else document.committee, date or document.date, path
+
+
+def chosen_meetings(store: Store, committee: str | None, meeting: str | None, as_of: dt.date) -> list[MeetingToCome]:
+    """The meetings to brief: the one --meeting names (by date or ModernGov id), else each committee's next one."""
+    named = store.committees_named(committee) if committee else None
+    if committee and not named:
+        raise click.ClickException(f"No committee in the index matches “{committee}”: minutebook status lists them.")
+    coming = meetings_to_come(store, as_of - dt.timedelta(days=1) if meeting else as_of, named)
+    if meeting:
+        chosen = [each for each in coming if meeting in (each.meeting_id, each.date.isoformat())]
+    else:
+        firsts: dict[str, MeetingToCome] = {}
+        for each in coming:
+            firsts.setdefault(each.committee, each)
+        chosen = list(firsts.values())
+    if not chosen:
+        which = f"meeting {meeting}" if meeting else "meeting to come"
+        raise click.ClickException(
+            f"No {which} is known{f' for “{committee}”' if committee else ''}: sync the committee from ModernGov "
+            "(minutebook ingest --moderngov URL), or give its agenda with --agenda FILE."
+        )
+    return chosen
+
+
+def _iso_date(text: str, hint: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(hint, param_hint="--meeting") from None
 
 
 @cli.command("sync")

@@ -1,4 +1,5 @@
-"""What the bot says without being asked: new passages about watched topics, and digests of what is due.
+"""What the bot says without being asked: new passages about watched topics, digests of what is due, and briefings
+before meetings.
 
 The bot's scheduler, `minutebook sync`, `minutebook digest --post` and `minutebook ingest` (when Slack is set up)
 all run these through `FollowThrough`; every post is claimed in the `posts` table first, so whichever of them runs,
@@ -15,10 +16,11 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from index.briefing import BRIEF_DAYS, Briefing, MeetingToCome, agenda_to_come, brief, meetings_to_come
 from index.digest import DIGEST_DAYS, Digest, digest
 from index.embed import Embedder
 from index.filters import Filters
-from index.moderngov import sync_recorded
+from index.moderngov import ModernGovError, sync_recorded
 from index.search import Passage, QuestionError, content_terms, search, term_coverage
 from index.settings import configured_backend, embedder_for, model_for
 from index.store import Store
@@ -28,7 +30,7 @@ from .config import Jobs, Settings
 from .posts import Posts
 from .schedule import Scheduler
 from .slack.app import web_client
-from .slack.blocks import digest_message, watch_message
+from .slack.blocks import briefing_message, digest_message, watch_message
 from .slack.errors import SLACK_FAILURES, failure_reason
 from .watches import Watch, WatchAlert, Watches, passage_key
 
@@ -141,14 +143,18 @@ class FollowThrough:
     ) -> list[tuple[str, Digest]]:
         """Each channel tied to a committee (one whose name contains `committee`, when given), with that committee's
         digest."""
-        wanted = (committee or "").casefold()
         with self.lock:
-            tied = [
-                (channel_id, name)
-                for channel_id, name in self.channels.tied()
-                if wanted in name.casefold() and self.settings.channel_allowed(channel_id)
-            ]
-            return [(channel_id, digest(self.store, name, as_of, days)) for channel_id, name in tied]
+            return [(channel_id, digest(self.store, name, as_of, days)) for channel_id, name in self._tied(committee)]
+
+    def _tied(self, committee: str | None) -> list[tuple[str, str]]:
+        """The channels Minutebook may post in that are tied to a committee (one whose name contains `committee`,
+        when given), with that committee; the caller holds the lock."""
+        wanted = (committee or "").casefold()
+        return [
+            (channel_id, name)
+            for channel_id, name in self.channels.tied()
+            if wanted in name.casefold() and self.settings.channel_allowed(channel_id)
+        ]
 
     def post_digests(
         self,
@@ -174,6 +180,42 @@ class FollowThrough:
             else:
                 posted.already += 1
         return posted
+
+    def post_briefings(self, as_of: dt.date, days: int = BRIEF_DAYS, committee: str | None = None) -> Posted:
+        """Post each channel tied to a committee the briefing of the committee's next meeting that a synced ModernGov
+        site lists, once for that meeting, when it is `days` away or fewer; the agenda is fetched from the site then.
+        A site that cannot be reached is logged and tried again on the next run."""
+        posted = Posted()
+        with self.lock:
+            tied = self._tied(committee)
+            coming = meetings_to_come(self.store, as_of, sorted({name for _, name in tied}))
+        for channel_id, name in tied:
+            meeting = next((each for each in coming if each.committee == name), None)
+            if meeting is None or (meeting.date - as_of).days > days:
+                continue
+            key = f"brief:{channel_id}:{meeting.site}:{meeting.meeting_id}"
+            with self.lock:
+                claimed = self.posts.claim(key, "briefing", channel_id)
+            if not claimed:
+                posted.already += 1
+                continue
+            try:
+                briefing = self.briefing(meeting, as_of)
+            except ModernGovError as error:
+                logger.warning("Could not brief %s (%s): it is tried again on the next run.", key, error)
+                with self.lock:
+                    self.posts.give_up(key)
+                posted.failed.append(f"{channel_id}: {error}")
+                continue
+            self._send(key, channel_id, briefing_message(briefing, as_of), posted)
+        return posted
+
+    def briefing(self, meeting: MeetingToCome, as_of: dt.date) -> Briefing:
+        if self._embedder is None:
+            self._embedder = self.load_embedder()
+        agenda = agenda_to_come(meeting)  # fetched without the lock: the site may be slow
+        with self.lock:
+            return brief(self.store, self._embedder, agenda, meeting.committee, meeting.date, as_of, meeting.page)
 
     def _send(self, key: str, channel_id: str, message: dict, posted: Posted) -> bool:
         """Post a claimed message; when Slack refuses it or cannot be reached, log why and give the claim up, so
@@ -229,6 +271,8 @@ def scheduled(jobs: Jobs, follow: FollowThrough, index_path: str) -> Scheduler:
         before = jobs.digest.before_meeting if jobs.digest else None
         posted = follow.post_digests(today(jobs), jobs.digest_days, before_meeting=before)
         logger.info("Digests: %s.", posted.summary("digest"))
+        briefed = follow.post_briefings(today(jobs))
+        logger.info("Briefings: %s.", briefed.summary("briefing"))
 
     scheduler.every("watches", WATCH_CHECK_SECONDS, run_watches, at_start=True)
     if jobs.sync:

@@ -12,6 +12,7 @@ from typing import TextIO
 
 import click
 
+from index.briefing import Briefing
 from index.dates import in_words
 from index.digest import Digest
 from index.document import Reading, item_label
@@ -173,6 +174,28 @@ def render_digest(due: Digest) -> str:
     if not due.entries:
         return f"{heading}\nNothing is overdue or falls due by then."
     return f"{heading}\n\n{render_register(due.entries)}"
+
+
+def render_briefing(briefing: Briefing) -> str:
+    """A meeting's briefing in the terminal: each substantive agenda item with the register's entries on it and the
+    earlier passages about it, quoted with their citations; then the items left out."""
+    meeting = f" on {format_date(briefing.meeting)}" if briefing.meeting else ""
+    heading = click.style(f"Briefing: {briefing.committee or 'the meeting'}{meeting}", bold=True)
+    parts = [f"{heading}\nAgenda: {briefing.source}"]
+    width = _width()
+    for briefed in briefing.items:
+        lines = [click.style(briefed.item.label, bold=True, underline=True)]
+        for title, entries in (("Decided before", briefed.decisions), ("Open commitments", briefed.commitments)):
+            for entry in entries:
+                lines += [f"{title} · {due_line(entry)}", quote(entry.text, width), f"   — {citation(entry)}"]
+        for passage in briefed.passages:
+            lines += ["From the minutes", quote(passage.text, width), f"   — {citation(passage)}"]
+        if len(lines) == 1:
+            lines.append("Nothing in the committee's earlier minutes is about this item.")
+        parts.append("\n".join(lines))
+    if briefing.left_out:
+        parts.append("Left out (procedural): " + "; ".join(item.label for item in briefing.left_out))
+    return "\n\n".join(parts)
 
 
 DATE_SOURCE_WORDS = {

@@ -113,6 +113,12 @@ def site_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
 
+def meeting_page(site: str, committee_id: str, meeting_id: str = "") -> str:
+    """A meeting's public page on its site; without a meeting id, what every page of the committee's meetings starts
+    with."""
+    return f"{site_url(site)}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+
+
 def retry_after_seconds(header: str | None, now: dt.datetime | None = None) -> float | None:
     """How long a 429 or 503 answer's Retry-After asks a client to wait, in either of its forms (seconds or an
     HTTP-date), at most MAX_RETRY_AFTER; None when there is none or it cannot be read, and the usual pause applies."""
@@ -235,8 +241,7 @@ class Site:
         return parse_meeting(self._call("GetMeeting", "meeting", lMeetingId=meeting_id))
 
     def meeting_page(self, committee_id: str, meeting_id: str = "") -> str:
-        """The meeting's public page; without a meeting id, what every page of the committee's meetings starts with."""
-        return f"{self.url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+        return meeting_page(self.url, committee_id, meeting_id)
 
     def _call(self, method: str, root: str, **params: str) -> ET.Element:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""

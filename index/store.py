@@ -422,6 +422,17 @@ class Store:
         ).fetchall()
         return dt.date.fromisoformat(rows[0][0]) if rows[0][0] else None
 
+    def meetings_after(self, after: dt.date, committees: list[str] | None = None) -> list[dict]:
+        """The meetings synced ModernGov sites list after `after` and have not cancelled, soonest first, with their
+        site, committee and ids; those of `committees` only, when given."""
+        wanted = f"AND committee IN ({', '.join('?' for _ in committees)})" if committees is not None else ""
+        rows = self.db.execute_returning_dicts(
+            "SELECT site, committee_id, meeting_id, committee, date FROM meeting_calendar "
+            f"WHERE date > ? AND {follow_up.HELD} {wanted} ORDER BY date, committee",
+            [after.isoformat(), *(committees or [])],
+        )
+        return [{**row, "date": dt.date.fromisoformat(row["date"])} for row in rows]
+
     def vectors(self) -> faiss.Index:
         """The FAISS index of the current generation (see `index.vectors`)."""
         return self._vector_file.current(self.generation)

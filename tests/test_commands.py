@@ -124,6 +124,24 @@ def test_chat_reads_a_follow_up_with_the_question_before_it(sample_index):
     assert "4 February 2025" not in turns[2]
 
 
+def test_brief_reads_an_agenda_file_and_says_what_is_wrong_in_one_sentence(sample_index, tmp_path):
+    agenda = ROOT / "examples" / "agendas" / "environment-2025-06-10-agenda.txt"
+    result = run("-m", "bot", "brief", "--agenda", str(agenda), "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Briefing: Environment and Transport Committee on 10 June 2025\n")
+    assert "\n4. Moorlink Demand Responsive Transport – Extension to Ashby Moor\n" in result.stdout
+    assert "Left out (procedural): 3. Minutes of the meeting held on 4 February 2025" in result.stdout
+    (tmp_path / "agenda.pdf").write_bytes(b"%PDF-1.7 nonsense")
+    for args, sentence in [
+        (["--agenda", str(tmp_path / "agenda.pdf")], "Could not read the agenda"),
+        (["--committee", "environment"], "No meeting to come is known for “environment”: sync the committee"),
+        (["--agenda", str(agenda), "--committee", "nothing like it"], "“nothing like it” names no committees"),
+    ]:
+        failed = run("-m", "bot", "brief", *args, "--index", str(sample_index))
+        no_traceback(failed)
+        assert failed.returncode == 1 and sentence in failed.stderr, failed.stderr
+
+
 def test_ingest_reports_bad_files_in_one_line_each_and_keeps_the_good(tmp_path, seed_path):
     folder = tmp_path / "mixed"
     folder.mkdir()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from pathlib import PurePath
 
+from index.briefing import Briefing
 from index.chunk import sentence_spans
 from index.digest import Digest
 from index.document import item_label
@@ -406,3 +407,30 @@ def digest_message(due: Digest) -> dict:
     if more > 0:
         blocks.append(context(f"…and {more} more: `/minutes promises` lists the register."))
     return {"text": entry_text(due.entries[0], due.as_of), "blocks": blocks[:BLOCK_LIMIT]}
+
+
+def briefing_message(briefing: Briefing, today: dt.date) -> dict:
+    """A meeting's briefing: for each substantive agenda item, the register's entries on it and the earlier
+    passages about it, quoted with their citations; what does not fit one message is left to `minutebook brief`."""
+    body = escape(briefing.committee or "the meeting")
+    when = f" on {format_date(briefing.meeting)}" if briefing.meeting else ""
+    source = f"<{briefing.source}|the agenda>" if briefing.source.startswith("http") else "the agenda"
+    heading = f"*Briefing for the {body} meeting{when}*: what earlier meetings said on each item of {source}."
+    blocks = [section(heading)]
+    shown = 0
+    for briefed in briefing.items:
+        item_blocks = [section(f"*{escape(briefed.item.label)}*")]
+        item_blocks += entry_blocks(briefed.decisions + briefed.commitments, today)
+        item_blocks += passage_blocks(briefed.passages, today)
+        if len(item_blocks) == 1:
+            item_blocks.append(context("Nothing in the committee's earlier minutes is about this item."))
+        if len(blocks) + len(item_blocks) > BLOCK_LIMIT - 2:
+            break
+        blocks += item_blocks
+        shown += 1
+    if shown < len(briefing.items):
+        blocks.append(context(f"…and {len(briefing.items) - shown} more items: `minutebook brief` prints them all."))
+    if briefing.left_out:
+        blocks.append(context("Left out (procedural): " + escape("; ".join(item.label for item in briefing.left_out))))
+    text = f"Briefing for the {briefing.committee or 'meeting'}{when}: {count(len(briefing.items), 'item')}"
+    return {"text": text, "blocks": blocks[:BLOCK_LIMIT]}

@@ -19,6 +19,7 @@ from index.store import Store
 from tests.bot.conftest import BOT_TOKEN, CLERK, SIGNING_SECRET, Bot
 from tests.bot.standin import Call, SlackStandIn
 from tests.conftest import CYP, EXAMPLES, ROOT, copy_index, environment_without_settings
+from tests.index.moderngov_standin import DEPOT_SECRET, HIGHWAYS, ModernGovStandIn
 
 LATER = ROOT / "examples" / "later"
 CHANNEL = "C0CYPWATCH"
@@ -223,3 +224,44 @@ def test_a_digest_lists_what_is_overdue_and_due_and_is_posted_once(full_index, s
     assert f"*What the {CYP} has due by 29 December 2024*" in text
     assert "> That the report and presentation be noted and an update to be provided in 12 months." in text
     assert "*Overdue* · decision · due 4 November 2020 (“in 12 months”)" in text
+
+
+def test_a_briefing_of_the_next_moderngov_meeting_is_printed_and_posted_once(stand_in, tmp_path):
+    site = ModernGovStandIn()
+    try:
+        index = str(tmp_path / "index")
+        synced = minutebook(
+            "ingest", "--moderngov", site.url, "--committee", "highways", "--since", "2025-12-01", "--delay", "0",
+            "--index", index,
+        )  # fmt: skip
+        assert synced.returncode == 0, synced.stderr
+        printed = minutebook("brief", "--committee", "highways", "--as-of", "2026-04-03", "--json", "--index", index)
+        assert printed.returncode == 0, printed.stderr
+        [briefing] = json.loads(printed.stdout)
+        assert (briefing["committee"], briefing["meeting"]) == (HIGHWAYS[1], "2026-04-09")
+        assert briefing["source"].endswith("ieListDocuments.aspx?CId=201&MId=5104")
+        [item] = briefing["items"]
+        assert (item["number"], item["title"]) == ("2", "Bus Shelter Replacement Programme – Progress")
+        decided = [entry["text"] for entry in item["decisions"]]
+        assert any("replacement programme be approved, with a budget of £1.4 million" in text for text in decided)
+        assert any("real-time information displays" in passage["text"] for passage in item["passages"])
+        assert briefing["left_out"] == ["1. Apologies for Absence", "4. Date of Next Meeting"]
+        assert "Depot" not in printed.stdout and DEPOT_SECRET not in printed.stdout, "a restricted item is never shown"
+
+        ChannelCommittees(Store(index).db).tie("C0HIGHWAYS", HIGHWAYS[1], CLERK)
+        for expected in ("Briefings: 1 briefing posted.", "Briefings: 0 briefings posted, 1 already posted before."):
+            posted = minutebook("brief", "--post", "--as-of", "2026-04-03", "--index", index, stand_in=stand_in)
+            assert posted.returncode == 0, posted.stderr
+            assert posted.stdout.strip() == expected
+        [message] = [call for call in stand_in.of("chat.postMessage") if call.params.get("channel") == "C0HIGHWAYS"]
+        text = shown(message)
+        assert f"*Briefing for the {HIGHWAYS[1]} meeting on 9 April 2026*" in text
+        assert "*2. Bus Shelter Replacement Programme – Progress*" in text
+
+        too_early = minutebook("brief", "--post", "--as-of", "2026-03-20", "--index", index, stand_in=stand_in)
+        assert too_early.stdout.strip() == "Briefings: 0 briefings posted."
+        none = minutebook("brief", "--committee", "highways", "--as-of", "2026-12-01", "--index", index)
+        assert none.returncode == 1 and "Traceback" not in none.stderr
+        assert "No meeting to come is known for “highways”: sync the committee from ModernGov" in none.stderr
+    finally:
+        site.close()

@@ -192,7 +192,18 @@ class ModernGovStandIn:
             dt.date(2026, 3, 12),
             [AgendaItem("1", "Pothole Repairs", "<p>3,400 potholes were filled in February 2026.</p>")],
         )
-        self.meetings["5104"] = meeting_xml("5104", dt.date(2026, 4, 9), [], published=False)
+        # a meeting to come: its agenda is published, its minutes are not
+        self.meetings["5104"] = meeting_xml(
+            "5104",
+            dt.date(2026, 4, 9),
+            [
+                AgendaItem("1", "Apologies for Absence", ""),
+                AgendaItem("2", "Bus Shelter Replacement Programme – Progress", ""),
+                AgendaItem("3", "Depot Land Disposal – Offers Received", "", True),
+                AgendaItem("4", "Date of Next Meeting", ""),
+            ],
+            published=False,
+        )
         self.fail_next: dict[str, int] = {}
         self.busy_next: dict[str, int] = {}
         self.busy_status = 503
