@@ -549,7 +549,12 @@ def brief_command(
             raise click.UsageError(
                 "--post briefs each committee's next meeting: give it without --json, --agenda or --meeting."
             )
-        posted = slack_follow_through(open_store(index_path)).post_briefings(as_of, days, committee)
+        follow = slack_follow_through(open_store(index_path))
+        if not follow.channels.tied():
+            raise click.ClickException(
+                'No channel is tied to a committee: tie one in Slack with /minutes channel committee:"NAME".'
+            )
+        posted = follow.post_briefings(as_of, days, committee)
         click.echo(f"Briefings: {posted.summary('briefing')}.")
         if posted.failed:
             sys.exit(1)

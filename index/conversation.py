@@ -118,6 +118,13 @@ def follow_on(previous: Turn, text: str, shown: int) -> Turn:
     return Turn(question=question, topic=topic, filters=filters, follows=previous.question)
 
 
+def leans_on_the_last(text: str) -> bool:
+    """Whether a question cannot stand alone: it asks for more, names no subject of its own, or points back ("was
+    the playground part of it?"). In a direct message, only such a question follows the answer before it."""
+    rest, _ = written_filters(text)
+    return bool(MORE.match(rest) or not own_terms(rest) or ANAPHORA.search(rest))
+
+
 def own_terms(text: str) -> list[str]:
     """The words of a follow-up that name a subject: not stopwords, period words, or words asking about a subject."""
     words = TERM.findall(PERIOD_WORDS.sub(" ", SHIFT.sub(" ", text)).lower())

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from index.conversation import Turn, first_turn, follow_on
+from index.conversation import Turn, first_turn, follow_on, leans_on_the_last
 from index.embed import Embedder
 from index.register import RegisterAnswer, RegisterEntry, answer_from_register, answer_question, read_register
 from index.search import PASSAGES, Answer, Passage, whole_item
@@ -31,7 +31,8 @@ ASKING = re.compile(
 )
 LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
 EXAMPLE_QUESTIONS = 4
-# A direct message sent this soon after an answer in the DM follows it up; in a thread, any reply does.
+# A direct message that cannot stand alone, sent this soon after an answer in the DM, follows it up; in a thread,
+# any reply does.
 FOLLOW_UP_WINDOW = dt.timedelta(minutes=30)
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,9 @@ class Answerer:
         with self.lock:
             question, scope_filters, scope = scoped(question, self.channels.committee_of(viewed or channel_id))
             since = (dt.datetime.now(dt.UTC) - FOLLOW_UP_WINDOW).isoformat(timespec="seconds")
-            # a thread, or a direct message's own conversation; a slash command's private answer starts none
-            in_conversation = bool(thread_ts) or (channel_id or "").startswith("D")
+            # Any question in a thread follows the one before it. In a direct message's own conversation, only one
+            # that cannot stand alone does; a slash command's private answer starts no conversation.
+            in_conversation = bool(thread_ts) or ((channel_id or "").startswith("D") and leans_on_the_last(question))
             previous = self.log.last_turn(channel_id, thread_ts, since) if channel_id and in_conversation else None
             turn = follow_on(previous[0], question, previous[1]) if previous else first_turn(question)
             answer = answer_question(

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from index.conversation import first_turn, follow_on, topic_of
+from index.conversation import first_turn, follow_on, leans_on_the_last, topic_of
 from index.filters import Filters
 
 FLOODS = 'committee:"Cabinet" what did we decide about flood defences in 2019?'
@@ -90,3 +90,18 @@ def test_a_committee_written_in_the_follow_up_takes_the_place_of_the_first():
 def test_the_topic_leaves_out_period_words_and_a_leading_and():
     assert topic_of("And what did we decide about parking in March 2023?") == "what did we decide about parking"
     assert topic_of("what happened on 4 February 2025 to the Moorlink trial?") == "what happened to the Moorlink trial"
+
+
+@pytest.mark.parametrize(
+    ("text", "leans"),
+    [
+        ("what did they decide in the end?", True),
+        ("and the year before?", True),
+        ("show me more", True),
+        ("was the playground part of it?", True),
+        ("what did we decide about parking in the town centre?", False),
+        ('committee:"Cabinet" how much was the bus shelter budget?', False),
+    ],
+)
+def test_only_a_question_that_cannot_stand_alone_follows_in_a_direct_message(text, leans):
+    assert leans_on_the_last(text) is leans
