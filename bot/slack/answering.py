@@ -132,8 +132,7 @@ class Answerer:
         """Save the answer, and log it as one line: its id, where and for whom, how long it took, what it found
         (and the question, unless MINUTEBOOK_LOG_QUESTIONS=0 keeps questions out of the log)."""
         if isinstance(answer, RegisterAnswer):
-            records = [entry.to_json() for entry in answer.entries]
-            answered = bool(answer.entries)
+            records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
         else:
             records, answered = [passage.to_record() for passage in answer.passages], answer.answered
         answer_id = self.log.save(answer, turn, records, user_id, channel_id, thread_ts)
