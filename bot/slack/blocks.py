@@ -227,6 +227,8 @@ def fallback_text(answer: Answer, today: dt.date) -> str:
 HOW_TO_ASK = (
     "*How to ask*\n"
     "• Mention me in a channel: `@Minutebook what did we agree about school transport?` I answer in a thread.\n"
+    "• Ask on in that thread without mentioning me: `and what did they decide?`, `and the year before?`, "
+    "`show me more`. I keep the thread's subject, committee and period.\n"
     "• Send me a direct message.\n"
     "• Type `/minutes your question` to get an answer only you can see, with a button to share it.\n"
     '*Filters* you can add to a question: `committee:"Children and Young People"`, `after:2023-01-01`, '
