@@ -223,3 +223,19 @@ def test_compose_config_validates_and_runs_the_bot_with_its_volume_settings_and_
     jobs = load_jobs(settings)
     assert jobs.sync.describe() == "daily at 02:00" and jobs.digest.before_meeting == 7
     assert int(bot["stop_grace_period"].removesuffix("s")) > SHUTDOWN_GRACE_SECONDS
+
+
+def test_every_command_and_option_is_in_the_readme():
+    """As sqlite-utils' test_docs does: a command or option the README never names is one nobody finds."""
+    from bot.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    unnamed = [f"minutebook {name}" for name in cli.commands if f"minutebook {name}" not in readme]
+    unnamed += [
+        f"minutebook {name} {option}"
+        for name, command in cli.commands.items()
+        for parameter in command.params
+        for option in parameter.opts
+        if option.startswith("--") and option not in readme
+    ]
+    assert not unnamed, f"the README does not mention {unnamed}"
