@@ -63,9 +63,10 @@ SEASON_YEAR = re.compile(
     r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
 )
 YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?![/-]\d)")
+# A written filter's value: in straight or curly quotes, or bare (`{bare}` says how far a bare value runs).
+FILTER_VALUE = r"(?:\"(?P<quoted>[^\"]*)\"|“(?P<curly>[^”]*)”|(?P<bare>{bare}))"
 WRITTEN_FILTER = re.compile(
-    r"\b(?P<name>committee|after|before):\s*(?:\"(?P<quoted>[^\"]*)\"|“(?P<curly>[^”]*)”|(?P<bare>[^\s\"“]+))",
-    re.IGNORECASE,
+    r"\b(?P<name>committee|after|before):\s*" + FILTER_VALUE.format(bare=r"[^\s\"“]+"), re.IGNORECASE
 )
 TERM = re.compile(r"\w+(?:['’]\w+)?")
 STOPWORDS = frozenset(
@@ -148,7 +149,7 @@ def written_filters(question: str) -> tuple[str, Filters]:
     found: dict[str, str] = {}
 
     def take(match: re.Match) -> str:
-        found[match.group("name").lower()] = next(value for value in match.group("quoted", "curly", "bare") if value)
+        found[match.group("name").lower()] = filter_value(match)
         return " "
 
     rest = " ".join(WRITTEN_FILTER.sub(take, question).split())
@@ -156,12 +157,16 @@ def written_filters(question: str) -> tuple[str, Filters]:
         raise QuestionError(
             "Add a question to the filters, for example: committee:Cabinet what did we decide about parking?"
         )
-    committee = " ".join(found["committee"].split()) if "committee" in found else None
     return rest, Filters(
-        committee=committee or None,
+        committee=found.get("committee") or None,
         after=_written_date(found.get("after"), "after", start=True),
         before=_written_date(found.get("before"), "before", start=False),
     )
+
+
+def filter_value(match: re.Match) -> str:
+    """The value a `FILTER_VALUE` matched, its spaces tidied; quotes with nothing in them give ""."""
+    return " ".join(next(part for part in match.group("quoted", "curly", "bare") if part is not None).split())
 
 
 def _written_date(value: str | None, name: str, start: bool) -> dt.date | None:

@@ -230,7 +230,8 @@ HOW_TO_ASK = (
     "• Ask on in that thread without mentioning me: `and what did they decide?`, `and the year before?`, "
     "`show me more`. I keep the thread's subject, committee and period.\n"
     "• Send me a direct message.\n"
-    "• Type `/minutes your question` to get an answer only you can see, with a button to share it.\n"
+    "• Type `/minutes your question` to get an answer only you can see, with a button to share it; "
+    "`/minutes status` tells what is indexed.\n"
     '*Filters* you can add to a question: `committee:"Children and Young People"`, `after:2023-01-01`, '
     "`before:2024-12-31` (a year on its own works too: `after:2023`).\n"
     "*Promises and decisions*: ask `what was promised about school transport?` or `what is overdue?`, "

@@ -1,10 +1,15 @@
 """Which /minutes texts are subcommands and which are questions (the explicit table), and when a channel's committee
 limits a question."""
 
+import re
+
 import pytest
+import yaml
 
 from bot.channels import scoped
+from bot.slack.blocks import HOW_TO_ASK
 from bot.slack.listeners.commands import SUBCOMMANDS, subcommand_of
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -49,3 +54,12 @@ def test_a_channel_committee_applies_unless_the_question_says_otherwise(question
     rest, filters, scope = scoped(question, "Cabinet")
     assert (rest, filters.committee, scope) == (searched, committee, committee)
     assert scoped(question, None)[2] is None
+
+
+def test_every_subcommand_is_in_the_help_and_the_manifests_usage_hint():
+    """A subcommand lives in three places: its table, the help people read, and the hint Slack shows as they type."""
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+    [command] = manifest["features"]["slash_commands"]
+    for word in SUBCOMMANDS:
+        assert re.search(rf"\b{word}\b", command["usage_hint"]), f"the manifest's usage hint leaves out {word}"
+        assert f"/minutes {word}" in HOW_TO_ASK or word == "help", f"the help leaves out /minutes {word}"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from index.filters import Filters
-from index.search import QuestionError, content_terms, search
+from index.search import QuestionError, content_terms, search, written_filters
 from index.store import Store, fts_match
 from tests.conftest import ROOT
 
@@ -108,6 +108,18 @@ def test_filters_written_in_the_question(store, embedder):
 def test_malformed_written_filters_say_what_is_wrong(store, embedder, question, message):
     with pytest.raises(QuestionError, match=message):
         search(store, embedder, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "committee"),
+    [
+        ('committee:"" what about potholes?', None),
+        ("committee:“Children and  Young People” what about potholes?", "Children and Young People"),
+        ("committee:cabinet what about potholes?", "cabinet"),
+    ],
+)
+def test_a_written_committee_in_any_quotes_or_none(question, committee):
+    assert written_filters(question) == ("what about potholes?", Filters(committee=committee))
 
 
 def matching(store, match: str) -> set[int]:

@@ -15,13 +15,11 @@ from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
 from slack_bolt.context.get_thread_context import GetThreadContext
 from slack_sdk import WebClient
 
-from index.search import QuestionError
-
 from ...config import Settings
 from .. import blocks
 from ..answering import Answerer, question_from_slack
 from ..errors import SLACK_FAILURES, failure_reason
-from .replies import APOLOGY, reply_to
+from .replies import answer_or_apology, delivered, reply_to
 
 SEARCHING = "Searching the minutes…"
 PROMPTS_SHOWN = 4  # the most Slack shows in a chat
@@ -72,45 +70,36 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
         channel: str,
         thread_ts: str,
         get_thread_context: GetThreadContext,
-        logger: Logger,
     ) -> dict:
         """The answer to a question in the pane's chat `thread_ts`, read with the question before it there and
-        scoped by the channel being viewed; a sentence when the question cannot be searched, the viewed channel is
-        not one Minutebook answers in, or anything fails."""
-        try:
-            thread_context = get_thread_context()
-            viewed = thread_context.channel_id if thread_context else None
-            if viewed and not settings.channel_allowed(viewed):
-                return blocks.plain_message(NOT_VIEWED_HERE)
-            # The viewed channel scopes the answer as its own channel would.
-            return reply_to(answerer, question, user_id, channel, thread_ts=thread_ts, viewed=viewed)
-        except QuestionError as error:
-            return blocks.plain_message(str(error))
-        except Exception:
-            logger.exception("Answering a question in the assistant pane (%s) failed", channel)
-            return blocks.plain_message(APOLOGY)
+        scoped by the channel being viewed; a sentence when the viewed channel is not one Minutebook answers in."""
+        thread_context = get_thread_context()
+        viewed = thread_context.channel_id if thread_context else None
+        if viewed and not settings.channel_allowed(viewed):
+            return blocks.plain_message(NOT_VIEWED_HERE)
+        # The viewed channel scopes the answer as its own channel would.
+        return reply_to(answerer, question, user_id, channel, thread_ts=thread_ts, viewed=viewed)
 
     @pane.user_message
     def on_question(
         payload: dict, client: WebClient, get_thread_context: GetThreadContext, set_status: SetStatus, logger: Logger
     ) -> None:
         """A question in the pane is answered in its chat, as a direct message is; whatever happens, it replies."""
-        channel = payload["channel"]
+        channel, thread_ts = payload["channel"], payload["thread_ts"]
         question = question_from_slack(payload.get("text", ""))
         if question:
             _show_status(set_status, logger)
-            message = reply(question, payload["user"], channel, payload["thread_ts"], get_thread_context, logger)
+            message = answer_or_apology(
+                lambda: reply(question, payload["user"], channel, thread_ts, get_thread_context),
+                logger,
+                f"a question in the assistant pane ({channel})",
+            )
         else:
             message = blocks.help_message()
-        try:
-            client.chat_postMessage(channel=channel, thread_ts=payload["thread_ts"], unfurl_links=False, **message)
-        except SLACK_FAILURES as error:
-            reason = failure_reason(error)
-            logger.error(
-                "The answer to question %s in the assistant pane (%s) could not be posted, after retries: %s",
-                payload["ts"],
-                channel,
-                reason,
-            )
+        delivered(
+            lambda: client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message),
+            logger,
+            f"question {payload['ts']} in the assistant pane ({channel})",
+        )
 
     app.use(pane)

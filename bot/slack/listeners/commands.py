@@ -13,17 +13,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.search import TERM, QuestionError, written_filters
+from index.search import FILTER_VALUE, TERM, filter_value, written_filters
 
 from ...config import Settings
 from .. import blocks
 from ..answering import Answerer, question_from_slack, today
-from ..errors import SLACK_FAILURES, failure_reason
-from .replies import APOLOGY, NOT_HERE, reply_to
+from .replies import NOT_HERE, answer_or_apology, delivered, reply_to
 
-COMMITTEE_GIVEN = re.compile(
-    r"^committee:\s*(?:\"(?P<quoted>[^\"]*)\"|“(?P<curly>[^”]*)”|(?P<bare>.+))$", re.IGNORECASE
-)
+COMMITTEE_GIVEN = re.compile(r"^committee:\s*" + FILTER_VALUE.format(bare=".+") + "$", re.IGNORECASE)
 TIE_HOW = 'Tie it with /minutes channel committee:"NAME"; untie it with /minutes channel none.'
 MEMBERS_PAGE = 1000
 ACK_QUESTION_LIMIT = 200
@@ -73,11 +70,7 @@ def _channel(request: Request) -> dict:
     if refusal:
         return blocks.plain_message(refusal)
     given = COMMITTEE_GIVEN.match(text)
-    wanted = (
-        " ".join(next(part for part in given.group("quoted", "curly", "bare") if part is not None).split())
-        if given
-        else text
-    )
+    wanted = filter_value(given) if given else text
     if wanted.lower() == "none":
         answerer.tie_channel(channel_id, None, request.user_id)
         done = "This channel is no longer tied to a committee."
@@ -228,22 +221,15 @@ def register(app: App, answerer: Answerer, settings: Settings) -> None:
             ack(text=NOT_HERE)
             return
         ack(text=f"Searching the minutes for “{blocks.shorten(text, ACK_QUESTION_LIMIT)}”…")
-        try:
+
+        def answer() -> dict:
             if subcommand:
-                message = subcommand.run(request)
-            else:
-                message = reply_to(answerer, text, user_id, channel_id, shareable=True)
-        except QuestionError as error:
-            message = blocks.plain_message(str(error))
-        except Exception:
-            logger.exception("Answering /minutes failed")
-            message = blocks.plain_message(APOLOGY)
-        try:
-            respond(response_type="ephemeral", replace_original=True, **message)
-        except SLACK_FAILURES as error:
-            logger.error(
-                "The answer to /minutes %s (%s) could not be sent: %s",
-                command.get("trigger_id"),
-                user_id,
-                failure_reason(error),
-            )
+                return subcommand.run(request)
+            return reply_to(answerer, text, user_id, channel_id, shareable=True)
+
+        message = answer_or_apology(answer, logger, "/minutes")
+        delivered(
+            lambda: respond(response_type="ephemeral", replace_original=True, **message),
+            logger,
+            f"/minutes {command.get('trigger_id')} ({user_id})",
+        )

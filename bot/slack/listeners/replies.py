@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from logging import Logger
 
 from slack_sdk import WebClient
@@ -49,19 +50,38 @@ def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.help_message())
         return
     _react(client, logger, "reactions_add", channel, message_ts)
+    message = answer_or_apology(
+        lambda: reply_to(answerer, question, event["user"], channel, thread_ts=thread_ts),
+        logger,
+        f"a question in {channel}",
+    )
+    posted = delivered(
+        lambda: client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message),
+        logger,
+        f"question {message_ts} in {channel}",
+    )
+    if posted:
+        _react(client, logger, "reactions_remove", channel, message_ts)
+
+
+def answer_or_apology(work: Callable[[], dict], logger: Logger, asked: str) -> dict:
+    """The message `work` builds for a question `asked` somewhere; one that cannot be searched gets its sentence,
+    and any other failure is logged and gets the apology, so that every question has a reply."""
     try:
-        message = reply_to(answerer, question, event["user"], channel, thread_ts=thread_ts)
+        return work()
     except QuestionError as error:
-        message = blocks.plain_message(str(error))
+        return blocks.plain_message(str(error))
     except Exception:
-        logger.exception("Answering a question in %s failed", channel)
-        message = blocks.plain_message(APOLOGY)
+        logger.exception("Answering %s failed", asked)
+        return blocks.plain_message(APOLOGY)
+
+
+def delivered(send: Callable[[], object], logger: Logger, answer_to: str) -> bool:
+    """Send an answer; when Slack still refuses it or cannot be reached after the client's retries, log why.
+    Whether it was sent."""
     try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+        send()
     except SLACK_FAILURES as error:
-        reason = failure_reason(error)
-        logger.error(
-            "The answer to question %s in %s could not be posted, after retries: %s", message_ts, channel, reason
-        )
-        return
-    _react(client, logger, "reactions_remove", channel, message_ts)
+        logger.error("The answer to %s could not be posted, after retries: %s", answer_to, failure_reason(error))
+        return False
+    return True
