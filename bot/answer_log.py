@@ -26,6 +26,7 @@ class AnswerLog:
         self,
         answer: Answer | RegisterAnswer,
         turn: Turn,
+        answered: bool,
         passages: list[dict],
         user_id: str,
         channel_id: str | None,
@@ -33,7 +34,6 @@ class AnswerLog:
     ) -> int:
         """Keep an answer the bot gave, so that it can be shared to the channel and rated later, and followed up in
         the thread it was posted in (`thread_ts`; None for a direct message's own conversation)."""
-        answered = bool(answer.entries) if isinstance(answer, RegisterAnswer) else answer.answered
         return (
             self.db["answers"]
             .insert(

@@ -125,8 +125,12 @@ def brief(
 ) -> Briefing:
     """Brief each substantive item of `agenda` from the committee's meetings before `meeting`."""
     earlier = Filters(committee=committee, before=meeting - dt.timedelta(days=1) if meeting else None)
-    briefed = [brief_item(store, embedder, item, earlier, as_of) for item in agenda if substantive(item)]
-    left_out = [item for item in agenda if not substantive(item)]
+    briefed, left_out = [], []
+    for item in agenda:
+        if substantive(item):
+            briefed.append(brief_item(store, embedder, item, earlier, as_of))
+        else:
+            left_out.append(item)
     return Briefing(committee, meeting, source, briefed, left_out)
 
 
@@ -187,14 +191,10 @@ class MeetingToCome:
 def meetings_to_come(store: Store, after: dt.date, committees: list[str] | None = None) -> list[MeetingToCome]:
     """The meetings synced ModernGov sites list after `after`, not cancelled, soonest first; only those of
     `committees` (named exactly as the index names them) when given."""
-    return [
-        MeetingToCome(row["site"], row["committee_id"], row["meeting_id"], row["committee"], row["date"])
-        for row in store.meetings_after(after, committees)
-    ]
+    return [MeetingToCome(**row) for row in store.meetings_after(after, committees)]
 
 
-def agenda_to_come(meeting: MeetingToCome, site: Site | None = None) -> list[AgendaEntry]:
+def agenda_to_come(meeting: MeetingToCome) -> list[AgendaEntry]:
     """The agenda a ModernGov site publishes for a meeting to come (GetMeeting); restricted items are left out."""
-    site = site or Site(meeting.site)
-    items = site.meeting(meeting.meeting_id).items
+    items = Site(meeting.site).meeting(meeting.meeting_id).items
     return [AgendaEntry(item.number, item.title) for item in items if not item.restricted]

@@ -98,13 +98,13 @@ def topic_of(question: str) -> str:
 def follow_on(previous: Turn, text: str, shown: int) -> Turn:
     """`text` read as the question after `previous`, whose answer showed `shown` passages."""
     text, written = written_filters(text)
-    if MORE.match(text) and not own_terms(text):
+    own = own_terms(text)
+    if MORE.match(text) and not own:
         return replace(previous, skip=previous.skip + shown, follows=previous.question)
     period = _period(previous, text)
     filters = previous.filters.merged(written)
     if period is not None and not (written.after or written.before):
         filters = replace(filters, after=period[0], before=period[1])
-    own = own_terms(text)
     subject = topic_of(text)
     # "who is responsible" asks something of the subject before; "what about" asks nothing
     asks = any(term not in STOPWORDS for term in TERM.findall(subject.lower()))

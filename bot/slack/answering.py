@@ -135,7 +135,7 @@ class Answerer:
             records, answered = [entry.to_json() for entry in answer.entries], bool(answer.entries)
         else:
             records, answered = [passage.to_record() for passage in answer.passages], answer.answered
-        answer_id = self.log.save(answer, turn, records, user_id, channel_id, thread_ts)
+        answer_id = self.log.save(answer, turn, answered, records, user_id, channel_id, thread_ts)
         question = f" question={json.dumps(answer.question, ensure_ascii=False)}" if self.log_questions else ""
         logger.info(
             "answer=%d channel=%s user=%s from=%s found=%d answered=%s seconds=%.3f%s",
