@@ -11,13 +11,13 @@ from typing import NoReturn
 
 import click
 
-from bot.config import ConfigError, load_settings, slack_configured
-from bot.follow_through import FollowThrough
+from bot.config import ConfigError, load_settings, model_choice, open_index, slack_configured
+from bot.options import IsoDate, council_today, index_option
+from bot.progress import Bars
 from bot.render import unread_lines
 from index.embed import ModelError
 from index.moderngov import LOOK_BACK, ModernGovError, Site, choose_committees, sync
 from index.pipeline import ingest, source_key
-from index.settings import IsoDate, configured_backend, index_option, model_for
 from index.store import Store, StoreError
 
 
@@ -128,21 +128,22 @@ def main(
         raise click.UsageError("Give --committee once for files: it names the committee of documents that state none.")
     committee = committees[0] if committees else None
     try:
-        store = Store(index_path, create=not remove)
+        store = open_index(index_path, create=not remove)
         if remove:
             remove_paths(store, paths)
             return
-        report = ingest(
-            paths,
-            store,
-            model_for(store.model, model),
-            committee=committee,
-            date=date,
-            on_failure=lambda path, reason: click.echo(f"Skipped {path}: {reason}", err=True),
-            backend=configured_backend(backend),
-            ocr=ocr,
-        )
-    except (StoreError, ModelError) as error:
+        with Bars("file", "chunk") as bars:
+            report = ingest(
+                paths,
+                store,
+                model_choice(store, model, backend),
+                committee=committee,
+                date=date,
+                on_failure=lambda path, reason: bars.say(f"Skipped {path}: {reason}", err=True),
+                ocr=ocr,
+                progress=bars,
+            )
+    except (StoreError, ModelError, ConfigError) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         interrupted("files")
@@ -168,7 +169,7 @@ def moderngov(
     delay: float,
 ) -> None:
     """List a ModernGov site's committees, or sync their minutes into the index."""
-    until = until or dt.date.today()
+    until = until or council_today()
     since = since or until - LOOK_BACK
     if since > until:
         raise click.BadParameter(f"--since {since} is after --until {until}.", param_hint="--since")
@@ -181,18 +182,19 @@ def moderngov(
                 click.echo(f"{committee.id:>6}  {committee.title}{flags}")
             return
         chosen = choose_committees(found, committees, site.url)
-        store = Store(index_path, create=True)
-        report = sync(
-            site,
-            store,
-            model_for(store.model, model),
-            chosen,
-            since,
-            until,
-            on_removed=lambda meeting, reason: click.echo(f"Removed {meeting}: {reason}."),
-            backend=configured_backend(backend),
-        )
-    except (ModernGovError, StoreError, ModelError) as error:
+        store = open_index(index_path, create=True)
+        with Bars("meeting", "chunk") as bars:
+            report = sync(
+                site,
+                store,
+                model_choice(store, model, backend),
+                chosen,
+                since,
+                until,
+                on_removed=lambda meeting, reason: bars.say(f"Removed {meeting}: {reason}."),
+                progress=bars,
+            )
+    except (ModernGovError, StoreError, ModelError, ConfigError) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         interrupted("meetings")
@@ -219,8 +221,10 @@ def post_watch_alerts(store: Store) -> None:
     """Post what is new about watched topics, when Slack is set up here; else the bot posts it within a minute."""
     if not slack_configured():
         return
+    from bot.slack.poster import slack_follow_through  # the Slack SDK loads only when Slack is set up
+
     try:
-        posted = FollowThrough.from_settings(store, load_settings()).run_watches()
+        posted = slack_follow_through(store, load_settings()).run_watches()
     except (ConfigError, ModelError, StoreError) as error:
         click.echo(f"Watch alerts were not posted: {error}", err=True)
         return
@@ -231,7 +235,7 @@ def post_watch_alerts(store: Store) -> None:
 def remove_paths(store: Store, paths: tuple[str, ...]) -> None:
     removed_any = False
     for path in paths:
-        removed = store.remove(source_key(Path(path)))
+        removed = store.documents.remove(source_key(Path(path)))
         for document in removed:
             click.echo(f"Removed {document}")
         if not removed:

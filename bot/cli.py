@@ -19,18 +19,30 @@ import ingest
 from index.briefing import BRIEF_DAYS, AgendaEntry, MeetingToCome, agenda_of, agenda_to_come, brief, meetings_to_come
 from index.conversation import Turn, answered, first_turn, follow_on
 from index.digest import DIGEST_DAYS, digest
-from index.embed import DEFAULT_MODEL, Embedder, ModelError
+from index.embed import DEFAULT_MODEL, Embedder, ModelChoice, ModelError
 from index.filters import Filters
 from index.moderngov import ModernGovError, sync_recorded
 from index.parse import ParseError, parse_bytes
 from index.register import answer_question
 from index.search import PASSAGES, QuestionError
-from index.settings import IsoDate, configured_backend, embedder_for, index_option, model_for
 from index.store import Store, StoreError
 
 from .channels import ChannelCommittees
-from .config import ConfigError, given, load_settings, slack_configured
+from .config import (
+    HEALTH_PATH,
+    ConfigError,
+    configured_backend,
+    embedder_for,
+    given,
+    load_settings,
+    model_choice,
+    onnx_exports,
+    open_index,
+    slack_configured,
+)
 from .follow_through import FollowThrough, scheduled
+from .options import IsoDate, council_today, index_option
+from .progress import Bars
 from .render import (
     render_briefing,
     render_digest,
@@ -39,7 +51,6 @@ from .render import (
     render_status,
     write_register_csv,
 )
-from .slack.server import HEALTH_PATH
 
 HEALTH_TIMEOUT_SECONDS = 5
 
@@ -66,24 +77,34 @@ class Session:
     """An open index with its model, loaded once for however many questions follow."""
 
     def __init__(self, index_path: str) -> None:
-        self.store = Store(index_path)
+        self.store = open_index(index_path)
         if self.store.model is None:
             raise StoreError(f"The index in '{index_path}' is empty: ingest minutes first (minutebook ingest PATH).")
         self.embedder: Embedder = embedder_for(self.store)
 
 
+def eval_data(data_set: str) -> Path:
+    """Where an evaluation set is when --data is not given: ../shared/eval/SET beside the folder Minutebook runs in,
+    else beside the checkout it runs from (an editable install)."""
+    places = [
+        Path.cwd().parent / "shared" / "eval" / data_set,
+        Path(__file__).resolve().parents[2] / "shared" / "eval" / data_set,
+    ]
+    return next((place for place in places if place.exists()), places[0])
+
+
 def open_store(index_path: str) -> Store:
     """The index, for the commands that need no model; a missing one is a sentence, not a traceback."""
     try:
-        return Store(index_path)
-    except StoreError as error:
+        return open_index(index_path)
+    except (StoreError, ConfigError) as error:
         raise click.ClickException(str(error)) from None
 
 
 def open_session(index_path: str) -> Session:
     try:
         return Session(index_path)
-    except (StoreError, ModelError) as error:
+    except (StoreError, ModelError, ConfigError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -135,7 +156,7 @@ def ask(
     failed = False
     for each in questions:
         try:
-            answer = answer_question(session.store, session.embedder, each, dt.date.today(), k=k, filters=filters)
+            answer = answer_question(session.store, session.embedder, each, council_today(), k=k, filters=filters)
         except QuestionError as error:
             failed = True
             if as_json:
@@ -186,7 +207,7 @@ def chat(index_path: str) -> None:
         try:
             turn = follow_on(previous[0], line, previous[1]) if previous else first_turn(line)
             answer = answer_question(
-                session.store, session.embedder, turn.question, dt.date.today(), filters=turn.filters, skip=turn.skip
+                session.store, session.embedder, turn.question, council_today(), filters=turn.filters, skip=turn.skip
             )
         except QuestionError as error:
             click.echo(str(error))
@@ -204,7 +225,7 @@ def chat(index_path: str) -> None:
 def status(index_path: str) -> None:
     """Print what is indexed (committees, meetings, dates) and the ModernGov committees synced into it."""
     store = open_store(index_path)
-    click.echo(render_status(store.status(), store.sources(), index_path))
+    click.echo(render_status(store.status(), store.calendar.sources(), index_path))
 
 
 @cli.command()
@@ -257,6 +278,7 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
     from .config import ConfigError, load_settings
     from .slack.answering import Answerer
     from .slack.app import build_app
+    from .slack.poster import SlackPoster
     from .slack.server import answer_workers, configure_logging, serve_http, serve_socket_mode
 
     configure_logging()
@@ -268,7 +290,7 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
     if use_http and not settings.signing_secret:
         raise click.ClickException("The HTTP endpoint needs SLACK_SIGNING_SECRET (from your app's Basic Information).")
     session = open_session(index_path)
-    answerer = Answerer(session.store, session.embedder, log_questions=settings.log_questions)
+    answerer = Answerer(session.store, session.embedder, settings.jobs.clock, log_questions=settings.log_questions)
     workers = answer_workers()
     try:
         app = build_app(settings, answerer, workers)
@@ -277,7 +299,7 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
             f"Could not check SLACK_BOT_TOKEN with Slack at {settings.api_url} ({error}): "
             "check the token and that Slack can be reached."
         ) from None
-    follow = FollowThrough(session.store, app.client, settings, lambda: session.embedder, answerer.lock)
+    follow = FollowThrough(session.store, SlackPoster(app.client), settings, lambda: session.embedder, answerer.lock)
     scheduler = scheduled(settings.jobs, follow, index_path)
     scheduler.start()
     for name, when in scheduler.next_runs().items():
@@ -308,7 +330,11 @@ def serve(http: bool, host: str, port: int, index_path: str) -> None:
 )
 @click.option("--split", type=click.Choice(["train", "val", "all"]), default="all", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-@click.option("--data", type=click.Path(path_type=Path), help="The data set's folder [default: under ../shared/eval].")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="The data set's folder [default: ../shared/eval/SET beside the current folder, else beside the checkout].",
+)
 @click.option("--backend", type=click.Choice(["torch", "onnx"]), help="[default: $MINUTEBOOK_BACKEND, else torch]")
 @click.option("--keep", "keep", type=click.Path(path_type=Path), help="Build the index here and keep it.")
 def evaluate_command(
@@ -328,9 +354,6 @@ def evaluate_command(
     as for real-minutes.
     """
     from index.evaluate import (
-        DEFAULT_DATA,
-        READING,
-        REAL_MINUTES,
         EvaluationDataMissing,
         evaluate,
         evaluate_reading,
@@ -340,17 +363,15 @@ def evaluate_command(
         format_report,
     )
 
-    chosen = configured_backend(backend)
+    data = data or eval_data(data_set)
     try:
+        model = ModelChoice(DEFAULT_MODEL, configured_backend(backend), onnx_exports())
         if data_set == "reading":
-            report, render = evaluate_reading(data or READING, DEFAULT_MODEL, keep, chosen), format_reading_report
+            report, render = evaluate_reading(data, model, keep), format_reading_report
         elif data_set == "real-minutes":
-            report, render = (
-                evaluate_real_minutes(data or REAL_MINUTES, DEFAULT_MODEL, keep, chosen),
-                format_real_report,
-            )
+            report, render = evaluate_real_minutes(data, model, keep), format_real_report
         else:
-            report, render = evaluate(data or DEFAULT_DATA, split, DEFAULT_MODEL, keep, chosen), format_report
+            report, render = evaluate(data, split, model, keep), format_report
     except (EvaluationDataMissing, ModelError, StoreError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(report.to_json(), indent=2) if as_json else render(report))
@@ -383,7 +404,7 @@ def promises(
     """
     from index.register import read_register, register_about
 
-    as_of = as_of or dt.date.today()
+    as_of = as_of or council_today()
     wanted = status.replace("-", " ") if status else None
     if topic:
         session = open_session(index_path)
@@ -406,13 +427,15 @@ def promises(
 
 def slack_follow_through(store: Store) -> FollowThrough:
     """Posting from the command line, with the bot's Slack settings; refused in a sentence when they are not set."""
+    from .slack.poster import slack_follow_through as follow_through
+
     if not slack_configured():
         raise click.ClickException(
             "Posting needs Slack: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) as for "
             "minutebook serve."
         )
     try:
-        return FollowThrough.from_settings(store, load_settings())
+        return follow_through(store, load_settings())
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
@@ -459,7 +482,7 @@ def digest_command(
     posted that day (with --before-meeting, for that meeting) is not posted again, so cron or a second run is
     harmless.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or council_today()
     store = open_store(index_path)
     if before_meeting is not None and not post:
         raise click.UsageError("--before-meeting goes with --post.")
@@ -488,14 +511,14 @@ def digest_command(
 def digest_committees(store: Store, committee: str | None) -> list[str]:
     """The committees to digest: those --committee names, else those tied to a channel, else every one."""
     if committee:
-        named = store.committees_named(committee)
+        named = store.passages.committees_named(committee)
         if not named:
             raise click.ClickException(
                 f"No committee in the index matches “{committee}”: minutebook status lists them."
             )
         return named
     tied = sorted({name for _, name in ChannelCommittees(store.db).tied()})
-    return tied or store.committees_named("")
+    return tied or store.passages.committees_named("")
 
 
 @cli.command("brief")
@@ -543,7 +566,7 @@ def brief_command(
     --agenda FILE. --post sends each channel tied to a committee (/minutes channel) its briefing once; the bot's
     schedule does the same beside the digest.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or council_today()
     if post:
         if as_json or agenda_file or meeting:
             raise click.UsageError(
@@ -591,7 +614,7 @@ def agenda_from_file(
     except ParseError as error:
         raise click.ClickException(f"Could not read the agenda {path}: {error}.") from None
     date = _iso_date(meeting, "--meeting with --agenda takes the meeting's date, as YYYY-MM-DD") if meeting else None
-    named = store.committees_named(committee) if committee else []
+    named = store.passages.committees_named(committee) if committee else []
     if committee and len(named) != 1:
         raise click.ClickException(
             f"“{committee}” names {len(named) or 'no'} committees in the index: minutebook status lists them."
@@ -604,7 +627,7 @@ def agenda_from_file(
 
 def chosen_meetings(store: Store, committee: str | None, meeting: str | None, as_of: dt.date) -> list[MeetingToCome]:
     """The meetings to brief: the one --meeting names (by date or ModernGov id), else each committee's next one."""
-    named = store.committees_named(committee) if committee else None
+    named = store.passages.committees_named(committee) if committee else None
     if committee and not named:
         raise click.ClickException(f"No committee in the index matches “{committee}”: minutebook status lists them.")
     coming = meetings_to_come(store, as_of - dt.timedelta(days=1) if meeting else as_of, named)
@@ -639,17 +662,18 @@ def sync_command(index_path: str) -> None:
     ingest.interrupt_on_sigterm()
     store = open_store(index_path)
     reports = []
-    if not store.sources():
+    if not store.calendar.sources():
         click.echo("No ModernGov site is synced into this index (minutebook ingest --moderngov URL adds one).")
     else:
         try:
-            reports = sync_recorded(
-                store,
-                model_for(store.model),
-                dt.date.today(),
-                on_removed=lambda meeting, reason: click.echo(f"Removed {meeting}: {reason}."),
-                backend=configured_backend(recorded=store.setting("backend")),
-            )
+            with Bars("meeting", "chunk") as bars:
+                reports = sync_recorded(
+                    store,
+                    model_choice(store),
+                    council_today(),
+                    on_removed=lambda meeting, reason: bars.say(f"Removed {meeting}: {reason}."),
+                    progress=bars,
+                )
         except (StoreError, ModelError) as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:

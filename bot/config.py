@@ -1,4 +1,6 @@
-"""The bot's settings, read once from the environment, each refused with one clear sentence when malformed."""
+"""Minutebook's settings from the environment, in one place: where the index is and which model it runs, and the
+bot's Slack settings and jobs; each refused with one clear sentence when malformed. The `index` package reads no
+environment: what it needs is given to it from here."""
 
 from __future__ import annotations
 
@@ -7,18 +9,99 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 from index.digest import DIGEST_DAYS
+from index.embed import DEFAULT_MODEL, Embedder, ModelChoice, ModelError
+from index.migrations import NewerSchema
+from index.store import Store, newer_schema
+from index.vectors import APPROXIMATE_ABOVE
 
+from . import migrations
 from .schedule import Schedule, ScheduleError, configured_timezone, parse_schedule
 
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 
+BACKENDS = ("torch", "onnx")
+DEFAULT_INDEX_DIR = "data"
+HEALTH_PATH = "/healthz"  # where `minutebook serve --http` says it is healthy, and `minutebook health` asks
+
+
 class ConfigError(Exception):
     """A missing or malformed setting; the message names it and says how to fix it."""
+
+
+def index_dir() -> str:
+    """Where the index lives: $MINUTEBOOK_INDEX, else ./data."""
+    return os.environ.get("MINUTEBOOK_INDEX") or DEFAULT_INDEX_DIR
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Today where the council is (MINUTEBOOK_TIMEZONE, else the machine's zone): the one "today" that decides what
+    is overdue and which digest is due, in Slack, the digests, the watches and the command line alike."""
+
+    timezone: dt.tzinfo
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(self.timezone).date()
+
+
+def load_clock(environ: Mapping[str, str] = os.environ) -> Clock:
+    try:
+        return Clock(configured_timezone(environ))
+    except ScheduleError as error:
+        raise ConfigError(str(error)) from None
+
+
+def open_index(directory: str | Path, create: bool = False) -> Store:
+    """The index in `directory` as the commands and the bot use it: its schema and the bot's tables up to date,
+    the council's time zone kept for the `register_status` view, and exact vector search up to
+    $MINUTEBOOK_APPROXIMATE_ABOVE chunks (else 100,000)."""
+    value = os.environ.get("MINUTEBOOK_APPROXIMATE_ABOVE", "")
+    store = Store(directory, create, int(value) if value.isdigit() else APPROXIMATE_ABOVE)
+    try:
+        migrations.migrate(store.db)
+    except NewerSchema as error:
+        raise newer_schema(store.directory, error) from None
+    store.keep_time_zone(load_clock().timezone)
+    return store
+
+
+def configured_backend(requested: str | None = None, recorded: str | None = None) -> str:
+    """How to run the model: PyTorch, or its ONNX int8 export (faster on CPUs). --backend, else MINUTEBOOK_BACKEND,
+    else the backend the index was built with, else PyTorch."""
+    backend = requested or os.environ.get("MINUTEBOOK_BACKEND") or recorded or "torch"
+    if backend not in BACKENDS:
+        raise ModelError(f"MINUTEBOOK_BACKEND '{backend}' is not a backend: set it to torch or onnx.")
+    return backend
+
+
+def onnx_exports() -> Path | None:
+    """A folder of ONNX exports made ahead of time (MINUTEBOOK_ONNX_DIR; the slim image sets it), if any."""
+    folder = os.environ.get("MINUTEBOOK_ONNX_DIR")
+    return Path(folder) if folder else None
+
+
+def model_choice(store: Store, model: str | None = None, backend: str | None = None) -> ModelChoice:
+    """The model to run on `store`: the one asked for (--model, else MINUTEBOOK_MODEL), else the one the index was
+    built with, else the bundled MiniLM; run as --backend, MINUTEBOOK_BACKEND or the index's own backend says."""
+    return ModelChoice(
+        model or os.environ.get("MINUTEBOOK_MODEL") or store.model or DEFAULT_MODEL,
+        configured_backend(backend, store.setting("backend")),
+        onnx_exports(),
+    )
+
+
+def embedder_for(store: Store) -> Embedder:
+    """The embedding model of an index that holds minutes, run as configured: what answering and watches search
+    with."""
+    choice = model_choice(store)
+    store.check_model(choice.name)
+    return choice.load(store.directory)
 
 
 @dataclass(frozen=True)
@@ -31,6 +114,10 @@ class Jobs:
     digest: Schedule | None = None
     digest_days: int = DIGEST_DAYS
     timezone: dt.tzinfo = dt.UTC
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.timezone)
 
 
 def load_jobs(environ: Mapping[str, str] = os.environ) -> Jobs:

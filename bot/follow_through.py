@@ -13,8 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from slack_sdk import WebClient
+from typing import Protocol
 
 from index.briefing import BRIEF_DAYS, Briefing, MeetingToCome, agenda_to_come, brief, meetings_to_come
 from index.digest import DIGEST_DAYS, Digest, digest
@@ -22,16 +21,12 @@ from index.embed import Embedder
 from index.filters import Filters
 from index.moderngov import ModernGovError, sync_recorded
 from index.search import Passage, QuestionError, content_terms, search, term_coverage
-from index.settings import configured_backend, embedder_for, model_for
 from index.store import Store
 
 from .channels import ChannelCommittees, scoped
-from .config import Jobs, Settings
+from .config import Jobs, Settings, model_choice, open_index
 from .posts import Posts
 from .schedule import Scheduler
-from .slack.app import web_client
-from .slack.blocks import briefing_message, digest_message, watch_message
-from .slack.errors import SLACK_FAILURES, failure_reason
 from .watches import Watch, WatchAlert, Watches, passage_key
 
 WATCH_CANDIDATES = 50
@@ -42,6 +37,18 @@ WATCH_SIMILARITY = 0.35
 WATCH_WORDS = 1.0
 WATCH_CHECK_SECONDS = 60
 logger = logging.getLogger(__name__)
+News = WatchAlert | Digest | Briefing
+
+
+class PostFailed(Exception):
+    """A message that could not be posted; its text says why (the chat service's reason, or the connection's)."""
+
+
+class Poster(Protocol):
+    """Where follow-through's news goes: `post` sends it to a channel and returns the message's id, or raises
+    `PostFailed`. The Slack layer gives one (bot.slack.poster)."""
+
+    def post(self, channel_id: str, news: News, today: dt.date) -> str | None: ...
 
 
 @dataclass
@@ -63,20 +70,20 @@ class Posted:
 
 
 class FollowThrough:
-    """Watch alerts and digests for one index, posted with one Slack client to the channels `settings` allows.
+    """Watch alerts, digests and briefings for one index, posted by `poster` to the channels `settings` allows.
     `lock` is the one the bot's listeners hold while they use the store; the embedding model is loaded only when a
     watch has something new to search."""
 
     def __init__(
         self,
         store: Store,
-        client: WebClient,
+        poster: Poster,
         settings: Settings,
         load_embedder: Callable[[], Embedder],
         lock: threading.Lock | None = None,
     ) -> None:
         self.store = store
-        self.client = client
+        self.poster = poster
         self.settings = settings
         self.load_embedder = load_embedder
         self.lock = lock or threading.Lock()
@@ -84,11 +91,6 @@ class FollowThrough:
         self.posts = Posts(store.db)
         self.channels = ChannelCommittees(store.db)
         self._embedder: Embedder | None = None
-
-    @classmethod
-    def from_settings(cls, store: Store, settings: Settings) -> FollowThrough:
-        """For the commands that post (ingest, sync, digest --post): Slack as the bot's settings give it."""
-        return cls(store, web_client(settings), settings, lambda: embedder_for(store))
 
     def run_watches(self) -> Posted:
         """Post, for each watch, the passages about its topic that entered the index since its last run."""
@@ -133,7 +135,7 @@ class FollowThrough:
         news = WatchAlert(
             watch, [passage for passage_id, passage in by_key.items() if passage_id in fresh], alert.committee
         )
-        if not self._send(key, watch.channel_id, watch_message(news, dt.date.today()), posted):
+        if not self._send(key, watch.channel_id, news, self.settings.jobs.clock.today(), posted):
             with self.lock, self.store.db.atomic():
                 self.watches.unsaw(watch.id, fresh)
                 self.watches.ran(watch.id, watch.last_generation)
@@ -176,7 +178,7 @@ class FollowThrough:
             with self.lock:
                 claimed = self.posts.claim(key, "digest", channel_id)
             if claimed:
-                self._send(key, channel_id, digest_message(due), posted)
+                self._send(key, channel_id, due, as_of, posted)
             else:
                 posted.already += 1
         return posted
@@ -207,7 +209,7 @@ class FollowThrough:
                     self.posts.give_up(key)
                 posted.failed.append(f"{channel_id}: {error}")
                 continue
-            self._send(key, channel_id, briefing_message(briefing, as_of), posted)
+            self._send(key, channel_id, briefing, as_of, posted)
         return posted
 
     def briefing(self, meeting: MeetingToCome, as_of: dt.date) -> Briefing:
@@ -217,20 +219,19 @@ class FollowThrough:
         with self.lock:
             return brief(self.store, self._embedder, agenda, meeting.committee, meeting.date, as_of, meeting.page)
 
-    def _send(self, key: str, channel_id: str, message: dict, posted: Posted) -> bool:
-        """Post a claimed message; when Slack refuses it or cannot be reached, log why and give the claim up, so
-        that the next run sends it."""
+    def _send(self, key: str, channel_id: str, news: News, today: dt.date, posted: Posted) -> bool:
+        """Post a claimed message; when it is refused or cannot be sent, log why and give the claim up, so that
+        the next run sends it."""
         try:
-            response = self.client.chat_postMessage(channel=channel_id, unfurl_links=False, **message)
-        except SLACK_FAILURES as error:
-            reason = failure_reason(error)
-            logger.warning("Could not post %s to %s (%s): it is tried again on the next run.", key, channel_id, reason)
+            message_id = self.poster.post(channel_id, news, today)
+        except PostFailed as error:
+            logger.warning("Could not post %s to %s (%s): it is tried again on the next run.", key, channel_id, error)
             with self.lock:
                 self.posts.give_up(key)
-            posted.failed.append(f"{channel_id}: {reason}")
+            posted.failed.append(f"{channel_id}: {error}")
             return False
         with self.lock:
-            self.posts.sent(key, response.get("ts"))
+            self.posts.sent(key, message_id)
         posted.sent += 1
         return True
 
@@ -254,10 +255,9 @@ def scheduled(jobs: Jobs, follow: FollowThrough, index_path: str) -> Scheduler:
 
     def sync() -> None:
         # Its own connection and model: a sync takes minutes, and the bot answers meanwhile.
-        store = Store(index_path)
+        store = open_index(index_path)
         try:
-            backend = configured_backend(recorded=store.setting("backend"))
-            for url, report in sync_recorded(store, model_for(store.model), today(jobs), backend=backend):
+            for url, report in sync_recorded(store, model_choice(store), jobs.clock.today()):
                 logger.info("Synced %s: %s.", url, report.summary())
                 if report.error:
                     logger.warning(
@@ -269,9 +269,9 @@ def scheduled(jobs: Jobs, follow: FollowThrough, index_path: str) -> Scheduler:
 
     def post_digests() -> None:
         before = jobs.digest.before_meeting if jobs.digest else None
-        posted = follow.post_digests(today(jobs), jobs.digest_days, before_meeting=before)
+        posted = follow.post_digests(jobs.clock.today(), jobs.digest_days, before_meeting=before)
         logger.info("Digests: %s.", posted.summary("digest"))
-        briefed = follow.post_briefings(today(jobs))
+        briefed = follow.post_briefings(jobs.clock.today())
         logger.info("Briefings: %s.", briefed.summary("briefing"))
 
     scheduler.every("watches", WATCH_CHECK_SECONDS, run_watches, at_start=True)
@@ -280,8 +280,3 @@ def scheduled(jobs: Jobs, follow: FollowThrough, index_path: str) -> Scheduler:
     if jobs.digest:
         scheduler.add("digest", jobs.digest, post_digests)
     return scheduler
-
-
-def today(jobs: Jobs) -> dt.date:
-    """Today where the council is, which decides what is overdue and which digest is due."""
-    return dt.datetime.now(jobs.timezone).date()

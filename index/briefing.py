@@ -191,7 +191,7 @@ class MeetingToCome:
 def meetings_to_come(store: Store, after: dt.date, committees: list[str] | None = None) -> list[MeetingToCome]:
     """The meetings synced ModernGov sites list after `after`, not cancelled, soonest first; only those of
     `committees` (named exactly as the index names them) when given."""
-    return [MeetingToCome(**row) for row in store.meetings_after(after, committees)]
+    return [MeetingToCome(**row) for row in store.calendar.meetings_after(after, committees)]
 
 
 def agenda_to_come(meeting: MeetingToCome) -> list[AgendaEntry]:

@@ -168,3 +168,24 @@ def in_words(date: dt.date) -> str:
 def utc_timestamp() -> str:
     """Now, as the index records when something happened: ISO 8601 in UTC, to the second."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def offset_changes(zone: dt.tzinfo, start: dt.datetime, years: int = 30) -> list[tuple[dt.datetime, int]]:
+    """The UTC offset of `zone` in minutes at `start` (in UTC), then each change of it in the `years` after, to the
+    minute: what lets SQL tell the day where the council is."""
+
+    def offset(moment: dt.datetime) -> int:
+        return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+
+    changes = [(start, offset(start))]
+    day, end = start, start + dt.timedelta(days=365 * years)
+    while day < end:
+        following = day + dt.timedelta(days=1)
+        if offset(following) != changes[-1][1]:
+            before, after = day, following
+            while after - before > dt.timedelta(minutes=1):
+                middle = before + (after - before) / 2
+                before, after = (before, middle) if offset(middle) != changes[-1][1] else (middle, after)
+            changes.append((after.replace(second=0, microsecond=0), offset(after)))
+        day = following
+    return changes

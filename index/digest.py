@@ -49,7 +49,7 @@ class Digest:
 
 def digest(store: Store, committee: str, as_of: dt.date, days: int = DIGEST_DAYS) -> Digest:
     """The digest of one committee, named exactly as the index names it."""
-    next_meeting = store.next_meeting(committee, as_of)
+    next_meeting = store.calendar.next_meeting(committee, as_of)
     until = next_meeting or as_of + dt.timedelta(days=days)
     entries = [
         entry

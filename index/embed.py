@@ -8,6 +8,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,8 @@ class ModelError(Exception):
 
 
 def _quiet_libraries() -> None:
+    """Whoever loads a model, the libraries under it stay offline and quiet (the only environment this package
+    touches, and only to set what is not set)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -156,13 +159,19 @@ def export_int8(model, target: Path) -> None:
 class Embedder:
     """One loaded model: encodes passages and questions, counts tokens for the chunker."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str = DEFAULT_MODEL,
+        backend: str = "torch",
+        cache: Path | None = None,
+        prebuilt: Path | None = None,
+    ) -> None:
         _quiet_libraries()
         self.name, self.backend = name, backend
         self.model = None
         self.onnx: OnnxEncoder | None = None
         if backend == "onnx":
-            folder = onnx_folder(cache, name)
+            folder = onnx_folder(cache, name, prebuilt)
             if not exported(folder):
                 export(sentence_transformer(name), folder)
             self.onnx = OnnxEncoder(folder)
@@ -221,23 +230,44 @@ def sentence_transformer(name: str):
         ) from error
 
 
-def onnx_folder(cache: Path | None, name: str) -> Path:
-    """Where the ONNX export of `name` is: in MINUTEBOOK_ONNX_DIR when one was made there ahead of time (the slim
-    Docker image carries one), else kept next to the index it serves."""
+def onnx_folder(cache: Path | None, name: str, prebuilt: Path | None = None) -> Path:
+    """Where the ONNX export of `name` is: in `prebuilt` when one was made there ahead of time (the slim Docker
+    image carries one), else kept next to the index it serves (`cache`)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
-    prebuilt = os.environ.get("MINUTEBOOK_ONNX_DIR")
-    if prebuilt and exported(Path(prebuilt) / slug):
-        return Path(prebuilt) / slug
+    if prebuilt and exported(prebuilt / slug):
+        return prebuilt / slug
     if cache is None:
         raise ModelError("The ONNX backend needs an index folder to keep its exported model in.")
     return Path(cache) / "onnx" / slug
 
 
-def load_embedder(name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None) -> Embedder:
+@dataclass(frozen=True)
+class ModelChoice:
+    """Which embedding model to run and how: its name or path, PyTorch or the ONNX export, and a folder of exports
+    made ahead of time, if any. What ingest, the ModernGov sync and answering are given; the command layer reads
+    it from options and settings."""
+
+    name: str = DEFAULT_MODEL
+    backend: str = "torch"
+    prebuilt: Path | None = None
+
+    def load(self, cache: Path | None = None) -> Embedder:
+        """The model, loaded once per process; an ONNX export is kept in `cache` (the index folder)."""
+        return load_embedder(self.name, self.backend, cache, self.prebuilt)
+
+
+def load_embedder(
+    name: str = DEFAULT_MODEL, backend: str = "torch", cache: Path | None = None, prebuilt: Path | None = None
+) -> Embedder:
     """The model loads once per process, whoever asks for it."""
-    return _loaded(name, backend, str(cache) if backend == "onnx" and cache is not None else None)
+    return _loaded(
+        name,
+        backend,
+        str(cache) if backend == "onnx" and cache is not None else None,
+        str(prebuilt) if backend == "onnx" and prebuilt is not None else None,
+    )
 
 
 @cache
-def _loaded(name: str, backend: str, cache: str | None) -> Embedder:
-    return Embedder(name, backend, Path(cache) if cache else None)
+def _loaded(name: str, backend: str, cache: str | None, prebuilt: str | None) -> Embedder:
+    return Embedder(name, backend, Path(cache) if cache else None, Path(prebuilt) if prebuilt else None)

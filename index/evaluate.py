@@ -21,13 +21,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .embed import Embedder, load_embedder
+from .embed import Embedder, ModelChoice
 from .filters import Filters
 from .pipeline import IngestReport, ingest
 from .search import Method, search
 from .store import Store
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "qmsum"
 METHODS: tuple[Method, ...] = ("keyword", "dense", "hybrid")
 METHOD_NAMES = {"keyword": "BM25 alone", "dense": "dense alone", "hybrid": "Minutebook"}
 RANKS = 10
@@ -104,8 +103,8 @@ def load_queries(data: Path, split: str) -> list[Query]:
     path = data / "queries.jsonl"
     if not path.exists():
         raise EvaluationDataMissing(
-            f"The QMSum evaluation data is not at {data} (no queries.jsonl): put ../shared beside the checkout "
-            f"or pass --data."
+            f"The QMSum evaluation data is not at {data} (no queries.jsonl): put ../shared beside the folder "
+            f"you run Minutebook in, or pass --data."
         )
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -185,27 +184,27 @@ def percentile(values: list[float], share: float) -> float:
 
 @contextmanager
 def fresh_index(
-    paths: list[str], model: str, index_dir: Path | None, backend: str
+    paths: list[str], model: ModelChoice, index_dir: Path | None
 ) -> Iterator[tuple[Store, Embedder, IngestReport]]:
     """`paths` ingested with no flags into a fresh index (or `index_dir`), as a new user would, with its model
     loaded and its caches warm; the scratch index is removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="minutebook-eval-") as scratch:
         store = Store(index_dir or scratch, create=True)
-        ingested = ingest(paths, store, model, backend=backend)
-        embedder = load_embedder(model, backend, store.directory)
+        ingested = ingest(paths, store, model)
+        embedder = model.load(store.directory)
         search(store, embedder, "warm up the caches")
         yield store, embedder, ingested
 
 
-def evaluate(data: Path, split: str, model: str, index_dir: Path | None = None, backend: str = "torch") -> Report:
+def evaluate(data: Path, split: str, model: ModelChoice, index_dir: Path | None = None) -> Report:
     """Ingest every meeting into a fresh index (or `index_dir`), ask the split's queries, score each method."""
     queries = load_queries(data, split)
     documents = {path.stem: SourceText(path.read_text(encoding="utf-8")) for path in meeting_documents(data)}
     paths = [str(path) for path in meeting_documents(data)]
-    with fresh_index(paths, model, index_dir, backend) as (store, embedder, ingested):
+    with fresh_index(paths, model, index_dir) as (store, embedder, ingested):
         report = Report(
             split=split,
-            backend=backend,
+            backend=model.backend,
             chunks=store.chunk_count,
             ingest_seconds=round(ingested.seconds, 1),
             chunks_per_second=round(ingested.chunks / ingested.seconds, 1) if ingested.chunks else 0.0,
@@ -245,8 +244,6 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-REAL_MINUTES = DEFAULT_DATA.parent / "real-minutes"
-READING = DEFAULT_DATA.parent / "reading"
 REAL_RANKS = 3
 ITEMS_LABELLED = 3
 TRAILING_PUNCTUATION = " :–-."
@@ -305,8 +302,8 @@ def _records(data: Path, name: str, set_name: str) -> list[dict]:
     path = data / name
     if not path.exists():
         raise EvaluationDataMissing(
-            f"The {set_name} evaluation data is not at {data} (no {name}): put ../shared beside the checkout "
-            f"or pass --data."
+            f"The {set_name} evaluation data is not at {data} (no {name}): put ../shared beside the folder "
+            f"you run Minutebook in, or pass --data."
         )
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -361,13 +358,13 @@ def score_real(
     return metrics
 
 
-def evaluate_real_minutes(data: Path, model: str, index_dir: Path | None = None, backend: str = "torch") -> RealReport:
+def evaluate_real_minutes(data: Path, model: ModelChoice, index_dir: Path | None = None) -> RealReport:
     """Ingest every file of the real-minutes set into a fresh index with no flags, as a new user would, and ask
     its questions through the one search function."""
     questions = load_real_questions(data)
     files = sorted(str(path) for path in data.rglob("*.pdf"))
-    with fresh_index(files, model, index_dir, backend) as (store, embedder, ingested):
-        documents = store.document_readings()
+    with fresh_index(files, model, index_dir) as (store, embedder, ingested):
+        documents = store.documents.readings()
         dated = [row for row in documents if row["dates"]]
         report = RealReport(
             files=len(files),
@@ -561,17 +558,17 @@ def council_of(file: str) -> str:
     return file.split("/", 1)[0]
 
 
-def evaluate_reading(data: Path, model: str, index_dir: Path | None = None, backend: str = "torch") -> ReadingReport:
+def evaluate_reading(data: Path, model: ModelChoice, index_dir: Path | None = None) -> ReadingReport:
     """Ingest every labelled file of the reading set into a fresh index with no flags, as a new user would; compare
     what was read with the labels and ask the questions through the one search function, per council and overall."""
     labels = {label.file: label for label in load_labels(data)}
     questions = load_real_questions(data, "reading")
-    with fresh_index([str(data / file) for file in labels], model, index_dir, backend) as (store, embedder, ingested):
+    with fresh_index([str(data / file) for file in labels], model, index_dir) as (store, embedder, ingested):
         stored = stored_readings(store, data)
         readings = [judge(stored.get(file, FileReading(file, read=False)), label) for file, label in labels.items()]
         report = ReadingReport(
             skipped=ingested.failed,
-            ocr_pages=sum(row["ocr_pages"] or 0 for row in store.document_readings()),
+            ocr_pages=sum(row["ocr_pages"] or 0 for row in store.documents.readings()),
             chunks=store.chunk_count,
             ingest_seconds=round(ingested.seconds, 1),
             files=readings,

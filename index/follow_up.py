@@ -4,7 +4,7 @@ Both depend on the meetings indexed after the entry's, not on the day the regist
 read, so they are worked out whenever the minutes of a committee change and stored
 beside the entry (`register.due_by`, `register.followed_up_item_id`). Reading the
 register, in Minutebook or in Datasette's `register_status` view, then only compares
-`due_by` with the day (`index.migrations.REGISTER_STATUS`).
+`due_by` with the day (`index.derived.REGISTER_STATUS`).
 
 An entry is followed up by the first later item of the same committee on the same
 subject worded as an update; "at the next meeting" is that committee's next meeting,

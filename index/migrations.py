@@ -1,70 +1,87 @@
-"""The index database's schema, as numbered migrations applied in order (the pattern of `llm`'s embeddings store)."""
+"""The index's schema as numbered migrations, applied in order: a set of sqlite-utils' `Migrations` (the pattern of
+`llm`'s embeddings store), recorded in `_sqlite_migrations`. The bot keeps its tables in a set of its own
+(bot/migrations.py).
+
+A migration changes the schema and carries everything it needs, so that it means the same whichever version runs
+it: what the index works out by rules that may change (procedural items, due dates, follow-ups, views) is not made
+here but brought up to date after migrating (`index.derived`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
 
-from . import follow_up
 from .dates import utc_timestamp
-from .structure import is_procedural
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-# A register entry's status as of a day, from what `index.follow_up` stored: the one rule, for `read_register` (as
-# of any day) and the `register_status` view (as of today).
-REGISTER_STATUS = """CASE
-    WHEN r.followed_up_item_id IS NOT NULL THEN 'followed up'
-    WHEN r.kind = 'decision' AND NOT coalesce(r.promise, 0) THEN 'decided'
-    WHEN r.due_by < {as_of} THEN 'overdue'
-    ELSE 'open'
-  END"""
-# A register entry `r` with its meeting `m`, item `i`, document `d` and the later item `li` (of meeting `lm`, in
-# document `ld`) that followed it up: for `Store.register_rows` and the `register_status` view alike.
-REGISTER_JOINS = """FROM register r
-JOIN documents d ON d.id = r.document_id
-JOIN items i ON i.id = r.item_id
-LEFT JOIN meetings m ON m.id = r.meeting_id
-LEFT JOIN items li ON li.id = r.followed_up_item_id
-LEFT JOIN meetings lm ON lm.id = li.meeting_id
-LEFT JOIN documents ld ON ld.id = li.document_id"""
-REGISTER_READ_BY_OCR = """EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = r.document_id AND c.ocr = 1
-    AND c.char_start < r.char_end AND c.char_end > r.char_start)"""
-REGISTER_STATUS_VIEW = f"""SELECT r.id, {{status}} AS status, date('now') AS as_of, r.kind, r.due_by AS due,
-  r.due_phrase, r.owner, r.text, m.council, m.committee, m.date, i.number AS item_number, i.title AS item,
-  d.path AS document, d.url,
-  lm.date AS followed_up_on, li.title AS followed_up_by, ld.path AS followed_up_in, ld.url AS followed_up_url,
-  r.promise, {REGISTER_READ_BY_OCR} AS ocr,
-  r.document_id, r.item_id, r.meeting_id
-{REGISTER_JOINS}"""
+# Where versions before 5 December 2026 recorded their migrations. It is kept, with a last entry that no such
+# version knows, so that one of them refuses this database in a sentence instead of misreading it.
+LEGACY_TABLE = "_migrations"
+LEGACY_LAST = "m012_recorded_by_sqlite_utils"
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: list[Migration] = []
-
-
-def migration(function: Migration) -> Migration:
-    MIGRATIONS.append(function)
-    return function
 
 
 class NewerSchema(Exception):
     """The database has migrations this version of Minutebook does not know: a newer version wrote it."""
 
 
+class Schema:
+    """One set of migrations, by name; a database that a newer version has migrated further is refused, since this
+    one would misread it. `retired` names were once in this set and are known, but never run again."""
+
+    def __init__(self, name: str, retired: tuple[str, ...] = ()) -> None:
+        self.migrations = Migrations(name)
+        self.names: list[str] = []
+        self.retired = set(retired)
+
+    def migration(self, function: Migration) -> Migration:
+        self.names.append(function.__name__)
+        return self.migrations()(function)
+
+    def applied(self, db: sqlite_utils.Database) -> list[str]:
+        return [migration.name for migration in self.migrations.applied(db)]
+
+    def apply(self, db: sqlite_utils.Database, adopted: dict[str, str] | None = None) -> list[str]:
+        """Apply what this database has not had yet, and return its names. A database migrated by the versions
+        before sqlite-utils kept the record has those of its `_migrations` that `adopted` maps to a name of this
+        set recorded as applied first, when they were."""
+        if adopted and not self.applied(db):
+            self._adopt(db, [(adopted[name], when) for name, when in legacy_applied(db) if name in adopted])
+        unknown = [name for name in self.applied(db) if name not in self.names and name not in self.retired]
+        if unknown:
+            raise NewerSchema(unknown[-1])
+        pending = [migration.name for migration in self.migrations.pending(db)]
+        self.migrations.apply(db)
+        return pending
+
+    def _adopt(self, db: sqlite_utils.Database, applied: list[tuple[str, str]]) -> None:
+        self.migrations.ensure_migrations_table(db)
+        with db.atomic():
+            db[Migrations.migrations_table].insert_all(
+                {"migration_set": self.migrations.name, "name": name, "applied_at": when} for name, when in applied
+            )
+
+
+def legacy_applied(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """The migrations an index made before 5 December 2026 recorded in `_migrations`, and when, in order."""
+    if not db[LEGACY_TABLE].exists():
+        return []
+    return db.execute(f"SELECT name, applied_at FROM {LEGACY_TABLE} ORDER BY applied_at, name").fetchall()
+
+
+INDEX = Schema("minutebook", retired=("m008_channel_committees", "m010_answer_threads"))
+migration = INDEX.migration
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration this database has not had yet, and return their names; refuse a database that a newer
-    version has migrated further, which this one would misread."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    applied = {row["name"] for row in db["_migrations"].rows}
-    unknown = sorted(applied - {function.__name__ for function in MIGRATIONS})
-    if unknown:
-        raise NewerSchema(unknown[-1])
-    done = []
-    for function in MIGRATIONS:
-        if function.__name__ not in applied:
-            with db.atomic():
-                function(db)
-                db["_migrations"].insert({"name": function.__name__, "applied_at": utc_timestamp()})
-            done.append(function.__name__)
+    """Bring the index's schema up to date and return the migrations applied; refuse one a newer version wrote."""
+    legacy = [name for name, _ in legacy_applied(db)]
+    done = INDEX.apply(db, adopted={name: name for name in legacy if name != LEGACY_LAST})
+    if LEGACY_LAST not in legacy:
+        db[LEGACY_TABLE].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+        db[LEGACY_TABLE].insert({"name": LEGACY_LAST, "applied_at": utc_timestamp()})
     return done
 
 
@@ -118,38 +135,15 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 @migration
 def m002_answers_feedback_urls(db: sqlite_utils.Database) -> None:
-    """Answers the bot gave (so that they can be shared and rated), feedback on them, and source URLs."""
+    """Each document's source URL. (The bot's answers and feedback, first made here, are in the bot's set.)"""
     db["documents"].add_column("url", str)
-    db["answers"].create(
-        {
-            "id": int,
-            "created_at": str,
-            "question": str,
-            "filters": str,
-            "answered": int,
-            "passages": str,
-            "user_id": str,
-            "channel_id": str,
-        },
-        pk="id",
-    )
-    db["feedback"].create(
-        {"id": int, "created_at": str, "answer_id": int, "user_id": str, "helpful": int},
-        pk="id",
-        foreign_keys=[("answer_id", "answers", "id")],
-    )
-    db["feedback"].create_index(["answer_id"])
 
 
 @migration
 def m003_moderngov_sources(db: sqlite_utils.Database) -> None:
-    """ModernGov committees synced into the index, and the procedural flag on items (set here for items already
-    indexed, by the same rule that sets it at ingest)."""
+    """ModernGov committees synced into the index, and the procedural flag on items (worked out for the items
+    already indexed after migrating, by `index.derived.refresh`)."""
     db["items"].add_column("procedural", int, not_null_default=0)
-    db.conn.executemany(
-        "UPDATE items SET procedural = 1 WHERE id = ?",
-        [(row["id"],) for row in db.query("SELECT id, title FROM items") if is_procedural(row["title"])],
-    )
     db["sources"].create(
         {
             "site": str,
@@ -215,72 +209,28 @@ def m006_council_date_source_ocr(db: sqlite_utils.Database) -> None:
 
 @migration
 def m007_register_search_and_status(db: sqlite_utils.Database) -> None:
-    """The register searchable (full text of its text, owner and due phrase, kept in step by triggers) and
-    browsable with its status: `due_by` and `followed_up_item_id` stored beside each entry (`index.follow_up`;
-    worked out for entries already indexed by m009, which adds a table it reads), and the `register_status` view,
-    each entry with its meeting, agenda item, document and follow-up, and its status as of today (UTC) by
-    `REGISTER_STATUS`."""
+    """The register searchable (full text of its text, owner and due phrase, kept in step by triggers), and
+    `due_by` and `followed_up_item_id` stored beside each entry (`index.follow_up`; worked out for the entries
+    already indexed after migrating). The `register_status` view over them is made by `index.derived`."""
     db["register"].add_column("due_by", str)
     db["register"].add_column("followed_up_item_id", int, fk="items", fk_col="id")
-    db.create_view("register_status", REGISTER_STATUS_VIEW.format(status=REGISTER_STATUS.format(as_of="date('now')")))
     db["register"].enable_fts(["text", "owner", "due_phrase"], tokenize=FTS_TOKENIZER, create_triggers=True)
 
 
 @migration
-def m008_channel_committees(db: sqlite_utils.Database) -> None:
-    """Slack channels tied to a committee: questions asked there are about that committee's meetings."""
-    db["channel_committees"].create(
-        {"channel_id": str, "committee": str, "set_by": str, "set_at": str}, pk="channel_id"
-    )
-
-
-@migration
 def m009_follow_through(db: sqlite_utils.Database) -> None:
-    """What the bot says without being asked. `chunks.first_generation`: the generation a passage's text first
-    entered its document, kept when the document is replaced, so that a watch sees only passages that are new.
-    `watches`: topics a channel or person follows. `watch_seen`: passages (by a hash of their text) a watch has
-    already posted. `posts`: every message the bot posted of itself, by a key that says what it was, so that it is
-    never posted twice. `meeting_calendar`: the meetings a ModernGov site lists, past and to come, so that a digest
-    knows a committee's next meeting."""
+    """What the bot says without being asked needs two things of the index. `chunks.first_generation`: the
+    generation a passage's text first entered its document, kept when the document is replaced, so that a watch
+    sees only passages that are new. `meeting_calendar`: the meetings a ModernGov site lists, past and to come, so
+    that a digest knows a committee's next meeting. (The bot's watches and posts, first made here, are in the
+    bot's set.)"""
     db["chunks"].add_column("first_generation", int, not_null_default=0)
     db.execute("UPDATE chunks SET first_generation = generation")
-    db["watches"].create(
-        {
-            "id": int,
-            "topic": str,
-            "committee": str,
-            "channel_id": str,
-            "user_id": str,
-            "created_at": str,
-            "last_generation": int,
-        },
-        pk="id",
-    )
-    db["watch_seen"].create(
-        {"watch_id": int, "passage": str}, pk=("watch_id", "passage"), foreign_keys=[("watch_id", "watches", "id")]
-    )
-    db["posts"].create(
-        {"key": str, "kind": str, "channel_id": str, "state": str, "ts": str, "posted_at": str}, pk="key"
-    )
     db["meeting_calendar"].create(
         {"site": str, "meeting_id": str, "committee_id": str, "committee": str, "date": str, "status": str},
         pk=("site", "meeting_id"),
     )
     db["meeting_calendar"].create_index(["committee", "date"])
-    follow_up.resolve(db)
-
-
-@migration
-def m010_answer_threads(db: sqlite_utils.Database) -> None:
-    """Conversations: the Slack thread each answer was posted in, the subject of its question, the committee and
-    period the question itself set (a channel's committee aside) and how many of its passages earlier answers had
-    shown, so that a follow-up in the thread ("and the year before?", "show me more") is read with the question
-    before it."""
-    db["answers"].add_column("thread_ts", str)
-    db["answers"].add_column("topic", str)
-    db["answers"].add_column("turn_filters", str)
-    db["answers"].add_column("skipped", int, not_null_default=0)
-    db["answers"].create_index(["channel_id", "thread_ts"])
 
 
 @migration
@@ -288,3 +238,10 @@ def m011_page_starts(db: sqlite_utils.Database) -> None:
     """Where each page of a PDF starts in its text, so that a passage cites its page and links to it. Documents
     indexed before have none until they are read again (the next ingest reads every file again)."""
     db["documents"].add_column("page_starts", str)
+
+
+@migration
+def m012_council_clock(db: sqlite_utils.Database) -> None:
+    """The council's offsets from UTC and when each begins, so that SQL (the `register_status` view) can tell the
+    council's today, which SQLite cannot from a time zone's name (`Store.keep_time_zone`)."""
+    db["council_clock"].create({"starts": str, "offset_minutes": int}, pk="starts")

@@ -16,7 +16,6 @@ import json
 import re
 import socket
 import ssl
-import sys
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -24,13 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import requests
-from tqdm import tqdm
 
 from .dates import in_words, utc_timestamp
 from .document import Document, Item, item_label, join_runs
 from .document import Meeting as MeetingRecord
+from .embed import ModelChoice
 from .parse import html
 from .pipeline import PIPELINE_VERSION, Indexer
+from .progress import Progress, Unseen
 from .store import Store
 from .structure import build_document, is_procedural
 
@@ -393,12 +393,12 @@ class SyncReport:
 def sync(
     site: Site,
     store: Store,
-    model: str,
+    model: ModelChoice,
     committees: Sequence[Committee],
     since: dt.date,
     until: dt.date,
     on_removed: Callable[[str, str], None] | None = None,
-    backend: str = "torch",
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Bring the index up to date with the committees' meetings from `since` to `until`, both included.
 
@@ -406,23 +406,22 @@ def sync(
     and keeps everything before it; the next run carries on from there. The meetings listed for the year after
     `until` are recorded too (`Store.save_calendar`): they have no minutes yet, but say when each committee meets next.
     """
-    indexer = Indexer(store, model, backend)
+    progress = progress or Unseen()
+    indexer = Indexer(store, model, progress)
     started = time.perf_counter()
     report = SyncReport()
     restricted = {committee.id: 0 for committee in committees}
     finished: set[str] = set()
-    show = sys.stderr.isatty()
 
     def remove(url: str, label: str, reason: str) -> None:
-        if not store.remove_source(url):
+        if not store.documents.remove_source(url):
             report.without_minutes.append(url)
             return
         report.removed.append(url)
         if on_removed:
-            with tqdm.external_write_mode(file=sys.stderr):
-                on_removed(label, reason)
+            on_removed(label, reason)
 
-    def sync_meeting(committee: Committee, listed: Listed, chunk_bar: tqdm) -> None:
+    def sync_meeting(committee: Committee, listed: Listed) -> None:
         url = site.meeting_page(committee.id, listed.id)
         label = f"{committee.title}, {in_words(listed.date)}"
         if listed.status.casefold() == "cancelled":
@@ -431,7 +430,7 @@ def sync(
         meeting = site.meeting(listed.id)
         restricted[committee.id] += meeting.restricted
         fingerprint = meeting_fingerprint(meeting, committee.title, url)
-        previous = store.fingerprint(url)
+        previous = store.documents.fingerprint(url)
         if fingerprint == previous:
             report.unchanged.append(url)
             return
@@ -439,37 +438,32 @@ def sync(
         if document is None:
             remove(url, label, "its minutes are restricted now" if meeting.restricted else "its minutes are withdrawn")
             return
-        report.chunks += indexer.add(document, url, fingerprint, chunk_bar)
+        report.chunks += indexer.add(document, url, fingerprint)
         (report.updated if previous else report.added).append(url)
 
     try:
-        with (
-            tqdm(total=0, desc="meetings", unit="meeting", disable=not show, position=0) as meeting_bar,
-            tqdm(desc="chunks", unit="chunk", disable=not show, position=1) as chunk_bar,
-        ):
-            for committee in committees:
-                calendar = site.meetings(committee, since, until + CALENDAR_AHEAD)
-                store.save_calendar(
-                    site.url,
-                    committee.id,
-                    committee.title,
-                    [(each.id, each.date, each.status) for each in calendar],
-                    since,
-                    until + CALENDAR_AHEAD,
-                )
-                listed = [each for each in calendar if each.date <= until]
-                meeting_bar.total += len(listed)
-                meeting_bar.refresh()
-                for each in listed:
-                    meeting_bar.set_postfix_str(f"{committee.title}, {each.date}")
-                    sync_meeting(committee, each, chunk_bar)
-                    meeting_bar.update()
-                pages = {site.meeting_page(committee.id, each.id) for each in listed}
-                for row in store.documents_from(site.meeting_page(committee.id)):
-                    date = dt.date.fromisoformat(row["date"]) if row["date"] else None
-                    if row["source"] not in pages and date and since <= date <= until:
-                        remove(row["source"], f"{committee.title}, {in_words(date)}", "the site no longer lists it")
-                finished.add(committee.id)
+        for committee in committees:
+            calendar = site.meetings(committee, since, until + CALENDAR_AHEAD)
+            store.calendar.save(
+                site.url,
+                committee.id,
+                committee.title,
+                [(each.id, each.date, each.status) for each in calendar],
+                since,
+                until + CALENDAR_AHEAD,
+            )
+            listed = [each for each in calendar if each.date <= until]
+            progress.planned("meeting", len(listed))
+            for each in listed:
+                progress.started("meeting", f"{committee.title}, {each.date}")
+                sync_meeting(committee, each)
+                progress.done("meeting")
+            pages = {site.meeting_page(committee.id, each.id) for each in listed}
+            for row in store.documents.under(site.meeting_page(committee.id)):
+                date = dt.date.fromisoformat(row["date"]) if row["date"] else None
+                if row["source"] not in pages and date and since <= date <= until:
+                    remove(row["source"], f"{committee.title}, {in_words(date)}", "the site no longer lists it")
+            finished.add(committee.id)
     except ModernGovError as error:
         report.error = str(error)
     finally:
@@ -478,8 +472,8 @@ def sync(
     report.restricted = sum(restricted.values())
     synced_at = utc_timestamp()
     for committee in committees:
-        indexed = store.documents_from(site.meeting_page(committee.id))
-        store.save_source(
+        indexed = store.documents.under(site.meeting_page(committee.id))
+        store.calendar.save_source(
             {
                 "site": site.url,
                 "committee_id": committee.id,
@@ -498,16 +492,16 @@ def sync(
 
 def sync_recorded(
     store: Store,
-    model: str,
+    model: ModelChoice,
     until: dt.date,
     on_removed: Callable[[str, str], None] | None = None,
-    backend: str = "torch",
+    progress: Progress | None = None,
 ) -> list[tuple[str, SyncReport]]:
     """Sync again, for the year up to `until`, every ModernGov committee synced into the index before (the
     `sources` table): what `minutebook sync` and the bot's scheduled sync do. A site that fails is reported in its
     `SyncReport.error`, and the other sites are synced all the same."""
     committee_ids: dict[str, list[str]] = {}
-    for source in store.sources():
+    for source in store.calendar.sources():
         committee_ids.setdefault(source["site"], []).append(source["committee_id"])
     reports = []
     for url, ids in committee_ids.items():
@@ -517,5 +511,5 @@ def sync_recorded(
         except ModernGovError as error:
             reports.append((url, SyncReport(error=str(error))))
             continue
-        reports.append((url, sync(site, store, model, committees, until - LOOK_BACK, until, on_removed, backend)))
+        reports.append((url, sync(site, store, model, committees, until - LOOK_BACK, until, on_removed, progress)))
     return reports

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from .chunk import chunk_document
 from .document import Document, Reading
-from .embed import Embedder, load_embedder
+from .embed import Embedder, ModelChoice
 from .parse import ParseError, parse_bytes
 from .parse.pdf import OcrMode, tesseract_available
+from .progress import Progress, Unseen
 from .promises import extract
 from .store import Store
 
@@ -82,100 +80,95 @@ def embedded_text(context: str, passage: str) -> str:
 class Indexer:
     """Chunks, embeds and saves documents from any source (files, a ModernGov site), loading the model once."""
 
-    def __init__(self, store: Store, model: str, backend: str = "torch") -> None:
-        store.check_model(model)
+    def __init__(self, store: Store, model: ModelChoice, progress: Progress | None = None) -> None:
+        store.check_model(model.name)
         self.store = store
         self.model = model
-        self.backend = backend
+        self.progress = progress or Unseen()
         self._embedder: Embedder | None = None
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.model, self.backend, self.store.directory)
-            self.store.claim_model(self.model, self._embedder.dimension, self.backend)
+            self._embedder = self.model.load(self.store.directory)
+            self.store.claim_model(self.model.name, self._embedder.dimension, self.model.backend)
         return self._embedder
 
-    def add(self, document: Document, source: str, fingerprint: str, chunk_bar: tqdm | None = None) -> int:
+    def add(self, document: Document, source: str, fingerprint: str) -> int:
         """Save `document` under `source` (replacing what was there); returns how many chunks it made."""
         embedder = self.embedder
         chunks = chunk_document(document, embedder.max_tokens, embedder.count_tokens)
-        if chunk_bar is not None:
-            chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
-            chunk_bar.refresh()
+        self.progress.planned("chunk", len(chunks))
         vectors = embedder.encode(
             [embedded_text(chunk.context, document.span(chunk.start, chunk.end)) for chunk in chunks],
-            progress=chunk_bar.update if chunk_bar is not None else None,
+            progress=lambda count: self.progress.done("chunk", count),
         )
-        self.store.save_document(document, source, fingerprint, chunks, vectors, extract(document))
+        self.store.documents.save(document, source, fingerprint, chunks, vectors, extract(document))
         return len(chunks)
 
 
 def ingest(
     paths: Iterable[str],
     store: Store,
-    model: str,
+    model: ModelChoice,
     committee: str | None = None,
     date: dt.date | None = None,
     on_failure: Callable[[str, str], None] | None = None,
-    backend: str = "torch",
     ocr: OcrMode = "auto",
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done."""
-    indexer = Indexer(store, model, backend)
+    """Ingest `paths` into `store`; a bad file is reported and skipped, every good one is saved as it is done.
+    `progress` hears of files and chunks."""
+    progress = progress or Unseen()
+    indexer = Indexer(store, model, progress)
     started = time.perf_counter()
     report = IngestReport()
     files, missing = discover(paths)
-    show = sys.stderr.isatty()
 
     def fail(path: str, reason: str) -> None:
         report.failed.append((path, reason))
         if on_failure:
-            with tqdm.external_write_mode(file=sys.stderr):
-                on_failure(path, reason)
+            on_failure(path, reason)
+
+    def ingest_file(path: str, file: Path) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            fail(path, f"cannot be read ({error.strerror})")
+            return
+        source = source_key(file)
+        fingerprint = _fingerprint(data, committee, date, ocr)
+        previous = store.documents.fingerprint(source)
+        if previous == fingerprint:
+            report.unchanged.append(path)
+            return
+        try:
+            document = parse_bytes(data, path, committee=committee, date=date, ocr=ocr)
+        except ParseError as error:
+            fail(path, str(error))
+            return
+        report.chunks += indexer.add(document, source, fingerprint)
+        report.readings.append(
+            Reading(
+                path,
+                document.meeting.date_source,
+                document.meeting.committee_from_text or committee is not None,
+                document.ocr_pages,
+                document.unread_pages,
+                any(item.title for item in document.items),
+            )
+        )
+        (report.replaced if previous else report.added).append(path)
 
     for path, reason in missing:
         fail(path, reason)
-    with (
-        tqdm(total=len(files), desc="files", unit="file", disable=not show, position=0) as file_bar,
-        tqdm(desc="chunks", unit="chunk", disable=not show, position=1) as chunk_bar,
-    ):
-        try:
-            for path, file in files:
-                file_bar.set_postfix_str(file.name)
-                try:
-                    data = file.read_bytes()
-                except OSError as error:
-                    fail(path, f"cannot be read ({error.strerror})")
-                    file_bar.update()
-                    continue
-                source = source_key(file)
-                fingerprint = _fingerprint(data, committee, date, ocr)
-                previous = store.fingerprint(source)
-                if previous == fingerprint:
-                    report.unchanged.append(path)
-                    file_bar.update()
-                    continue
-                try:
-                    document = parse_bytes(data, path, committee=committee, date=date, ocr=ocr)
-                except ParseError as error:
-                    fail(path, str(error))
-                    file_bar.update()
-                    continue
-                report.chunks += indexer.add(document, source, fingerprint, chunk_bar)
-                report.readings.append(
-                    Reading(
-                        path,
-                        document.meeting.date_source,
-                        document.meeting.committee_from_text or committee is not None,
-                        document.ocr_pages,
-                        document.unread_pages,
-                        any(item.title for item in document.items),
-                    )
-                )
-                (report.replaced if previous else report.added).append(path)
-                file_bar.update()
-        finally:
-            store.sync_vectors()
-            report.seconds = time.perf_counter() - started
+    progress.planned("file", len(files))
+    try:
+        for path, file in files:
+            progress.started("file", file.name)
+            ingest_file(path, file)
+            progress.done("file")
+    finally:
+        store.sync_vectors()
+        report.seconds = time.perf_counter() - started
     return report

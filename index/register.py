@@ -13,6 +13,9 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
+import sqlite_utils
+
+from .derived import REGISTER_JOINS, REGISTER_READ_BY_OCR, REGISTER_STATUS
 from .embed import Embedder
 from .filters import Filters
 from .search import PASSAGES, Answer, content_terms, search, term_coverage, written_filters
@@ -80,13 +83,40 @@ def read_register(
 ) -> list[RegisterEntry]:
     """Every entry of the meetings `filters` allow (or those with `ids`, in that order), with its status as of
     `as_of`, most urgent first."""
-    entries = [_entry(row) for row in store.register_rows(filters or Filters(), as_of)]
+    entries = [_entry(row) for row in register_rows(store.db, filters or Filters(), as_of)]
     if status:
         entries = [entry for entry in entries if entry.status == status]
     if ids is not None:
         by_id = {entry.id: entry for entry in entries}
         return [by_id[entry_id] for entry_id in ids if entry_id in by_id]
     return sorted(entries, key=_urgency)
+
+
+def register_rows(db: sqlite_utils.Database, filters: Filters, as_of: dt.date) -> list[dict]:
+    """Register entries of meetings that `filters` allow, oldest meeting first, with their status as of `as_of`,
+    what citing them needs, the later item that followed them up, and whether their text was read by OCR."""
+    where, params = filters.sql()
+    status = REGISTER_STATUS.format(as_of=":as_of")
+    return list(
+        db.execute_returning_dicts(
+            f"SELECT r.id, r.kind, r.text, r.owner, r.due_by, r.due_phrase, {status} AS status, m.council, "
+            "m.committee, m.date, i.title AS item, i.number AS item_number, "
+            "d.path AS document, d.url, lm.date AS later_date, li.title AS later_item, ld.path AS later_document, "
+            f"ld.url AS later_url, {REGISTER_READ_BY_OCR} AS ocr {REGISTER_JOINS} WHERE {where} "
+            "ORDER BY m.date, r.id",
+            {**params, "as_of": as_of.isoformat()},
+        )
+    )
+
+
+def entries_in(db: sqlite_utils.Database, chunk_id: int) -> list[int]:
+    """The register entries whose text lies (at least partly) in a chunk, in reading order."""
+    rows = db.execute(
+        "SELECT r.id FROM register r JOIN chunks c ON c.document_id = r.document_id "
+        "WHERE c.id = ? AND r.char_start < c.char_end AND r.char_end > c.char_start ORDER BY r.char_start",
+        [chunk_id],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _entry(row: dict) -> RegisterEntry:
@@ -141,7 +171,7 @@ def register_about(
     answer = search(store, embedder, topic, k=limit, filters=restricted)
     found_in: dict[int, int] = {}
     for passage_rank, passage in enumerate(answer.passages):
-        for entry_id in store.register_ids_in(passage.chunk_id):
+        for entry_id in entries_in(store.db, passage.chunk_id):
             found_in.setdefault(entry_id, passage_rank)
     entries = read_register(store, as_of, filters, status=status, ids=list(found_in))
     terms = content_terms(topic)

@@ -30,7 +30,8 @@ from .dates import MONTH_NAMES, MONTHS, find_date
 from .embed import Embedder
 from .filters import Filters
 from .glossary import Expansion, expand
-from .store import ChunkFacts, Store
+from .passages import ChunkFacts
+from .store import Store
 
 Method = Literal["hybrid", "keyword", "dense"]
 PASSAGES = 5
@@ -299,7 +300,7 @@ def passage_from(chunk_id: int, row: dict, score: float = 0.0, similarity: float
 
 def whole_item(store: Store, chunk_id: int) -> Passage | None:
     """The agenda item a passage belongs to, whole and verbatim, cited as a passage ("Show the whole item")."""
-    row = store.item_of(chunk_id)
+    row = store.passages.item_of(chunk_id)
     return passage_from(chunk_id, row) if row else None
 
 
@@ -325,7 +326,7 @@ def _dense(store: Store, query: np.ndarray, limit: int, filters: Filters) -> lis
         return []
     params = None
     if filters:
-        allowed = store.allowed_ids(filters)
+        allowed = store.passages.allowed(filters)
         if len(allowed) == 0:
             return []
         selector = faiss.IDSelectorBatch(allowed)
@@ -379,7 +380,7 @@ def _glossary_terms(store: Store, added: Expansion) -> list[str]:
     (docs/retrieval.md)."""
     terms = dict.fromkeys(added.translations)
     for concept in added.variants:
-        if not any(store.chunk_frequencies(concept.named).values()):
+        if not any(store.keywords.frequencies(concept.named).values()):
             terms.update(dict.fromkeys(concept.others))
     return list(terms)
 
@@ -399,11 +400,11 @@ def _retrieve(
     pool = max(CANDIDATES, CANDIDATES_PER_PASSAGE * wanted)
     dense = _dense(store, query, pool, filters) if method != "keyword" else []
     searched = content_terms(question) + (adjacent_pairs(question) if method == "hybrid" else [])
-    keyword = store.keyword_search(searched, pool, filters) if method != "dense" else []
+    keyword = store.keywords.search(searched, pool, filters) if method != "dense" else []
 
     if method == "hybrid":
         glossary_terms = _glossary_terms(store, added)
-        glossary = store.keyword_search(glossary_terms, pool, filters) if glossary_terms else []
+        glossary = store.keywords.search(glossary_terms, pool, filters) if glossary_terms else []
         dense_scores, keyword_scores, glossary_scores = _normalised(dense), _normalised(keyword), _normalised(glossary)
         fused = {
             chunk_id: (1 - KEYWORD_WEIGHT) * dense_scores.get(chunk_id, 0.0)
@@ -411,11 +412,13 @@ def _retrieve(
             * (keyword_scores.get(chunk_id, 0.0) + GLOSSARY_WEIGHT * glossary_scores.get(chunk_id, 0.0))
             for chunk_id in dense_scores.keys() | keyword_scores.keys() | glossary_scores.keys()
         }
-        facts = store.chunk_facts(list(fused))
+        facts = store.passages.facts(list(fused))
         fused = _rerank(fused, facts, question)
     else:
         fused = dict(dense or keyword)
-        facts = store.chunk_facts(sorted(fused, key=fused.__getitem__, reverse=True)[: CANDIDATES_PER_PASSAGE * wanted])
+        facts = store.passages.facts(
+            sorted(fused, key=fused.__getitem__, reverse=True)[: CANDIDATES_PER_PASSAGE * wanted]
+        )
     ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
     top = _distinct(ranked, facts, wanted)[skip:]
 
@@ -425,7 +428,7 @@ def _retrieve(
         vectors = store.vectors().reconstruct_batch(np.array(missing, dtype=np.int64))
         similarity.update(zip(missing, (vectors @ query).tolist(), strict=True))
 
-    rows = store.passages(top)
+    rows = store.passages.rows(top)
     passages = [
         passage_from(chunk_id, rows[chunk_id], fused[chunk_id], float(similarity[chunk_id]))
         for chunk_id in top

@@ -27,13 +27,6 @@ ADD_BATCH = 50_000
 DEFAULT_DIMENSION = 384
 
 
-def approximate_above() -> int:
-    """Above this many chunks vector search is approximate: $MINUTEBOOK_APPROXIMATE_ABOVE, else 100,000, where
-    exact search starts to cost more than the rest of a search (docs/performance.md)."""
-    value = os.environ.get("MINUTEBOOK_APPROXIMATE_ABOVE", "")
-    return int(value) if value.isdigit() else APPROXIMATE_ABOVE
-
-
 def ivf_lists(count: int) -> int:
     """Clusters of the inverted file: the power of two nearest the square root of the number of chunks, and no
     more than can be trained on at least 39 chunks each (a power of two too, so that small changes in size do
@@ -48,11 +41,12 @@ def ivf_probes(lists: int) -> int:
     return max(1, round(lists * IVF_PROBE_SHARE))
 
 
-def vector_index_kind(count: int) -> str:
-    """The vector index `count` chunks call for: "exact" up to `approximate_above()` (or when too few to cluster),
-    else "IVF" and its number of clusters. An index is rebuilt when its size calls for another kind."""
+def vector_index_kind(count: int, approximate_above: int = APPROXIMATE_ABOVE) -> str:
+    """The vector index `count` chunks call for: "exact" up to `approximate_above` (by default 100,000, where exact
+    search starts to cost more than the rest of a search; docs/performance.md) or when too few to cluster, else
+    "IVF" and its number of clusters. An index is rebuilt when its size calls for another kind."""
     lists = ivf_lists(count)
-    return "exact" if count <= approximate_above() or lists < 2 else f"IVF{lists}"
+    return "exact" if count <= approximate_above or lists < 2 else f"IVF{lists}"
 
 
 def held_ids(index: faiss.Index) -> np.ndarray:
@@ -69,11 +63,13 @@ def held_ids(index: faiss.Index) -> np.ndarray:
 
 
 class VectorFile:
-    """The vector index of the chunks in `db`, kept in `directory` as vectors-GENERATION.faiss."""
+    """The vector index of the chunks in `db`, kept in `directory` as vectors-GENERATION.faiss; exact search up to
+    `approximate_above` chunks."""
 
-    def __init__(self, directory: Path, db: sqlite_utils.Database) -> None:
+    def __init__(self, directory: Path, db: sqlite_utils.Database, approximate_above: int = APPROXIMATE_ABOVE) -> None:
         self.directory = directory
         self.db = db
+        self.approximate_above = approximate_above
         self._index: faiss.Index | None = None
         self._generation = -1
 
@@ -83,7 +79,7 @@ class VectorFile:
             return self._index
         path = self._path(generation)
         index = _read(path) if path.exists() else None
-        if index is None or _kind(index) != vector_index_kind(index.ntotal):
+        if index is None or _kind(index) != self.kind(index.ntotal):
             if self._index is not None:
                 previous, previous_generation = self._index, self._generation
             else:
@@ -94,6 +90,9 @@ class VectorFile:
             index.nprobe = ivf_probes(index.nlist)
         self._index, self._generation = index, generation
         return index
+
+    def kind(self, count: int) -> str:
+        return vector_index_kind(count, self.approximate_above)
 
     def _path(self, generation: int) -> Path:
         return self.directory / f"vectors-{generation}.faiss"
@@ -113,7 +112,7 @@ class VectorFile:
         the index's size now calls for another kind."""
         rows = self.db.execute("SELECT id, generation FROM chunks ORDER BY id").fetchall()
         ids = np.array([row[0] for row in rows], dtype=np.int64)
-        if previous is None or _kind(previous) != vector_index_kind(len(ids)):
+        if previous is None or _kind(previous) != self.kind(len(ids)):
             return self._built(ids)
         rewritten = ids[np.array([row[1] > previous_generation for row in rows], dtype=bool)]
         held = held_ids(previous)
@@ -126,10 +125,10 @@ class VectorFile:
         return previous
 
     def _built(self, ids: np.ndarray) -> faiss.Index:
-        """Exact search up to `approximate_above()` chunks; beyond it an inverted file (IVF), which compares a
+        """Exact search up to `approximate_above` chunks; beyond it an inverted file (IVF), which compares a
         question with the vectors of the few clusters nearest to it (docs/performance.md)."""
         dimension = self._dimension()
-        kind = vector_index_kind(len(ids))
+        kind = self.kind(len(ids))
         if kind == "exact":
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         else:

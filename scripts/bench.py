@@ -134,7 +134,7 @@ def update_seconds(directory: Path, sentences: list[str], vectors: np.ndarray) -
     removes another."""
     store = Store(directory)
     add_documents(store, CHUNKS_PER_DOCUMENT, sentences, vectors, "update", seed=8)
-    store.remove_source("bench-0")
+    store.documents.remove_source("bench-0")
     started = time.perf_counter()
     Store(directory).sync_vectors()
     return time.perf_counter() - started

@@ -24,7 +24,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.embed import DEFAULT_MODEL  # noqa: E402
+from index.embed import ModelChoice  # noqa: E402
 from index.pipeline import ingest  # noqa: E402
 from index.store import Store  # noqa: E402
 from tests.bot.conftest import Bot, new_event_id  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         index = arguments.index or Path(scratch) / "index"
         if arguments.index is None:
-            ingest([str(EXAMPLES / "minutes")], Store(index, create=True), DEFAULT_MODEL)
+            ingest([str(EXAMPLES / "minutes")], Store(index, create=True), ModelChoice())
         stand_in = SlackStandIn()
         bot = Bot(index, stand_in, Path(scratch) / "bot.log")
         try:

@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.follow_through import WATCH_CANDIDATES, about  # noqa: E402
-from index.embed import DEFAULT_MODEL, load_embedder  # noqa: E402
+from index.embed import ModelChoice, load_embedder  # noqa: E402
 from index.filters import Filters  # noqa: E402
 from index.pipeline import ingest  # noqa: E402
 from index.search import KEYWORD_SUPPORTED_THRESHOLD, RELEVANCE_THRESHOLD, content_terms, search, term_coverage  # noqa: E402
@@ -63,8 +63,8 @@ def search_floor(passage, terms) -> bool:
 def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         store = Store(directory, create=True)
-        ingest([str(EXAMPLES / "minutes"), str(EXAMPLES / "later")], store, DEFAULT_MODEL)
-        ingest([str(EXAMPLES / "agenda-items")], store, DEFAULT_MODEL, committee=CYP, date=dt.date(2023, 10, 10))
+        ingest([str(EXAMPLES / "minutes"), str(EXAMPLES / "later")], store, ModelChoice())
+        ingest([str(EXAMPLES / "agenda-items")], store, ModelChoice(), committee=CYP, date=dt.date(2023, 10, 10))
         embedder = load_embedder()
         rules = {"search's answer floor": search_floor, "watch rule": about}
         posted = {name: 0 for name in rules}

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
 REAL_MINUTES = SHARED / "eval" / "real-minutes"
+READING = SHARED / "eval" / "reading"
+QMSUM = SHARED / "eval" / "qmsum"
 SOULDERN = REAL_MINUTES / "souldern"
 
 # The real seed minutes: one meeting of this committee, given its committee and date when ingested.
@@ -83,14 +85,14 @@ def embedder():
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, embedder) -> Path:
     """The bundled sample minutes ingested once, through the same pipeline as `python ingest.py`."""
-    from index.embed import DEFAULT_MODEL
+    from index.embed import ModelChoice
     from index.pipeline import ingest
     from index.store import Store
 
     directory = tmp_path_factory.mktemp("sample-index")
     store = Store(directory, create=True)
-    report = ingest([str(EXAMPLES)], store, DEFAULT_MODEL)
-    items = ingest([str(AGENDA_ITEMS)], store, DEFAULT_MODEL, committee=CYP, date=AGENDA_ITEMS_DATE)
+    report = ingest([str(EXAMPLES)], store, ModelChoice())
+    items = ingest([str(AGENDA_ITEMS)], store, ModelChoice(), committee=CYP, date=AGENDA_ITEMS_DATE)
     assert not report.failed and not items.failed, report.failed + items.failed
     return directory
 
@@ -100,12 +102,12 @@ def full_index(sample_index, tmp_path_factory) -> Path:
     """The sample minutes, plus the real seed minutes when ../shared is there."""
     import shutil
 
-    from index.embed import DEFAULT_MODEL
+    from index.embed import ModelChoice
     from index.pipeline import ingest
     from index.store import Store
 
     directory = tmp_path_factory.mktemp("full-index")
     shutil.copytree(sample_index, directory, dirs_exist_ok=True)
     if SEED.exists():
-        ingest([str(SEED)], Store(directory), DEFAULT_MODEL, committee=CYP, date=SEED_DATE)
+        ingest([str(SEED)], Store(directory), ModelChoice(), committee=CYP, date=SEED_DATE)
     return directory

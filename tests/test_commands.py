@@ -430,3 +430,23 @@ def test_the_minutebook_command_takes_index_before_or_after_its_subcommand(sampl
     ingest = run("-m", "bot", "--index", str(tmp_path / "new"), "ingest", str(EXAMPLES / "environment"))
     assert ingest.returncode == 0, ingest.stderr
     assert f"Index: {tmp_path / 'new'}" in ingest.stdout
+
+
+def test_eval_looks_for_its_data_beside_the_folder_it_runs_in_whatever_the_install(tmp_path):
+    """An installed (not editable) Minutebook has no checkout to look beside: `minutebook eval` looks in
+    ../shared/eval/SET beside the current folder, and says where it looked when the set is not there."""
+    here = tmp_path / "work"
+    here.mkdir()
+    (tmp_path / "shared" / "eval" / "reading").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", "--set", "reading"],
+        capture_output=True,
+        text=True,
+        cwd=here,
+        env=environment_without_settings(),
+        timeout=300,
+    )
+    no_traceback(result)
+    assert result.returncode == 1
+    assert f"The reading evaluation data is not at {tmp_path / 'shared' / 'eval' / 'reading'}" in result.stderr
+    assert "put ../shared beside the folder you run Minutebook in, or pass --data" in result.stderr

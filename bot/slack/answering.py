@@ -19,6 +19,7 @@ from index.store import Store
 
 from ..answer_log import AnswerLog
 from ..channels import ChannelCommittees, scoped
+from ..config import Clock
 from ..watches import Watch, Watches
 
 MENTION = re.compile(r"<[@#!][^>]*>")
@@ -69,8 +70,11 @@ class SavedAnswer:
 class Answerer:
     """Search and storage for every listener; one lock, since the store and model are shared by worker threads."""
 
-    def __init__(self, store: Store, embedder: Embedder, k: int = PASSAGES, log_questions: bool = True) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, clock: Clock, k: int = PASSAGES, log_questions: bool = True
+    ) -> None:
         self.store = store
+        self.clock = clock
         self.log_questions = log_questions
         self.embedder = embedder
         self.k = k
@@ -104,7 +108,7 @@ class Answerer:
                 self.store,
                 self.embedder,
                 turn.question,
-                today(),
+                self.clock.today(),
                 k=self.k,
                 filters=scope_filters.merged(turn.filters),
                 skip=turn.skip,
@@ -116,7 +120,7 @@ class Answerer:
         started = time.perf_counter()
         with self.lock:
             topic, filters, scope = scoped(topic, self.channels.committee_of(channel_id))
-            answer = answer_from_register(self.store, self.embedder, topic, today(), filters)
+            answer = answer_from_register(self.store, self.embedder, topic, self.clock.today(), filters)
             return self._kept(answer, first_turn(topic), user_id, channel_id, None, scope, started)
 
     def _kept(
@@ -190,7 +194,7 @@ class Answerer:
             if committee is None:
                 self.channels.untie(channel_id)
                 return []
-            named = self.store.committees_named(committee)
+            named = self.store.passages.committees_named(committee)
             exact = [name for name in named if name.casefold() == committee.casefold()]
             named = exact or named
             if len(named) == 1:
@@ -212,7 +216,7 @@ class Answerer:
 
     def committees_named(self, words: str) -> list[str]:
         with self.lock:
-            return self.store.committees_named(words)
+            return self.store.passages.committees_named(words)
 
     def health(self) -> dict:
         """What /healthz reports: the index's generation and how many passages it holds; raises when the index
@@ -227,22 +231,18 @@ class Answerer:
     def example_questions(self, count: int = EXAMPLE_QUESTIONS) -> list[str]:
         """Questions built from the agenda items of the latest meetings, so that the examples match what is indexed."""
         with self.lock:
-            titles = self.store.latest_item_titles(count)
+            titles = self.store.passages.latest_item_titles(count)
         templates = ["What did we decide about {}?", "What was said about {}?", "Which updates were promised on {}?"]
         return [templates[index % len(templates)].format(title) for index, title in enumerate(titles)]
 
     def latest_agenda_items(self, count: int) -> list[str]:
         """Titles of the latest meetings' agenda items, for prompts whose short title is the item itself."""
         with self.lock:
-            return self.store.latest_item_titles(count)
+            return self.store.passages.latest_item_titles(count)
 
     def open_commitments(self) -> list[RegisterEntry]:
         """The register's overdue and open entries as of today, most urgent first: a prompt about promises is worth
         offering only when there are some."""
         with self.lock:
-            entries = read_register(self.store, today())
+            entries = read_register(self.store, self.clock.today())
         return [entry for entry in entries if entry.status in {"overdue", "open"}]
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -20,8 +20,9 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
 from slack_bolt.response import BoltResponse
 
+from ..config import HEALTH_PATH
+
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 WORKER_THREADS = 8
 ANSWER_WORKERS = 4
 SHUTDOWN_GRACE_SECONDS = 10.0

@@ -154,7 +154,7 @@ def test_a_new_chat_is_greeted_and_offered_questions_about_the_latest_agenda_ite
     assert all(prompt["title"] and len(prompt["title"]) <= PROMPT_TITLE_LIMIT for prompt in prompts)
     # The samples' register has promises long overdue, so the first prompt asks about them.
     assert prompts[0] == {"title": "Overdue promises", "message": "Which updates did we promise, and are any overdue?"}
-    latest_items = Store(bot_index).latest_item_titles(len(prompts) - 1)
+    latest_items = Store(bot_index).passages.latest_item_titles(len(prompts) - 1)
     assert latest_items
     for prompt, item in zip(prompts[1:], latest_items, strict=True):
         assert prompt == {"title": shorten(item, PROMPT_TITLE_LIMIT), "message": f"What was said about {item}?"}

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from bot.channels import ChannelCommittees
-from index.store import Store
+from bot.config import open_index
 from tests.bot.conftest import BOT_TOKEN, CLERK, SIGNING_SECRET, Bot
 from tests.bot.standin import Call, SlackStandIn
 from tests.conftest import CYP, EXAMPLES, ROOT, copy_index, environment_without_settings
@@ -176,7 +176,7 @@ def test_the_bot_posts_what_an_ingest_without_slack_left_for_it_when_it_starts(f
     finally:
         second.stop()
     assert "had been visited by 3,410 families" in shown(alert)
-    Store(index).db.execute("UPDATE watches SET last_generation = 0")
+    open_index(index).db.execute("UPDATE watches SET last_generation = 0")
     again = minutebook("sync", "--index", str(index), stand_in=stand_in)
     assert again.returncode == 0 and "posted" not in again.stdout
     assert len(alerts(stand_in, "C0HUBS")) == 1, "a second run posts nothing it posted before"
@@ -184,7 +184,7 @@ def test_the_bot_posts_what_an_ingest_without_slack_left_for_it_when_it_starts(f
 
 def test_a_digest_lists_what_is_overdue_and_due_and_is_posted_once(full_index, seed_path, stand_in, tmp_path):
     index = copy_index(full_index, tmp_path / "index")
-    ChannelCommittees(Store(index).db).tie("C0CYPDIGEST", CYP, CLERK)
+    ChannelCommittees(open_index(index).db).tie("C0CYPDIGEST", CYP, CLERK)
 
     printed = minutebook("digest", "--committee", "children", "--as-of", "2024-12-01", "--index", str(index), "--json")
     assert printed.returncode == 0, printed.stderr
@@ -248,7 +248,7 @@ def test_a_briefing_of_the_next_moderngov_meeting_is_printed_and_posted_once(sta
         assert briefing["left_out"] == ["1. Apologies for Absence", "4. Date of Next Meeting"]
         assert "Depot" not in printed.stdout and DEPOT_SECRET not in printed.stdout, "a restricted item is never shown"
 
-        ChannelCommittees(Store(index).db).tie("C0HIGHWAYS", HIGHWAYS[1], CLERK)
+        ChannelCommittees(open_index(index).db).tie("C0HIGHWAYS", HIGHWAYS[1], CLERK)
         for expected in ("Briefings: 1 briefing posted.", "Briefings: 0 briefings posted, 1 already posted before."):
             posted = minutebook("brief", "--post", "--as-of", "2026-04-03", "--index", index, stand_in=stand_in)
             assert posted.returncode == 0, posted.stderr

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from bot.config import open_index
 from bot.follow_through import WATCH_SIMILARITY, about
 from bot.posts import Posts
 from bot.slack.blocks import BLOCK_LIMIT, WATCH_SHOWN, digest_message, watch_message
@@ -18,7 +19,7 @@ from tests.conftest import TODAY
 
 @pytest.fixture
 def store(tmp_path) -> Store:
-    return Store(tmp_path, create=True)
+    return open_index(tmp_path, create=True)
 
 
 def test_a_watch_is_kept_with_who_set_it_where_and_removed_only_where_it_posts(store):
@@ -46,7 +47,7 @@ def test_a_watch_remembers_the_passages_it_posted_and_forgets_those_whose_post_f
 
 
 def test_a_post_is_claimed_once_and_given_up_only_while_it_is_being_sent(store):
-    posts, other_process = Posts(store.db), Posts(Store(store.directory).db)
+    posts, other_process = Posts(store.db), Posts(open_index(store.directory).db)
     assert posts.claim("digest:C0CYP:2026-12-07", "digest", "C0CYP")
     assert not other_process.claim("digest:C0CYP:2026-12-07", "digest", "C0CYP")
     posts.give_up("digest:C0CYP:2026-12-07")

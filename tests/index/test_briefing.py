@@ -9,6 +9,7 @@ import json
 import pytest
 
 from index.briefing import AgendaEntry, brief, substantive
+from index.embed import ModelChoice
 from index.evaluate import item_key
 from index.parse import parse_bytes
 from index.pipeline import ingest
@@ -72,7 +73,7 @@ def souldern_index(tmp_path_factory, embedder):
     if not REAL_MINUTES.exists():
         pytest.skip("../shared/eval/real-minutes is not beside this checkout")
     store = Store(tmp_path_factory.mktemp("souldern"), create=True)
-    ingest([str(path) for path in sorted(REAL_MINUTES.rglob("*.pdf"))], store, embedder.name, ocr="never")
+    ingest([str(path) for path in sorted(REAL_MINUTES.rglob("*.pdf"))], store, ModelChoice(embedder.name), ocr="never")
     return store
 
 

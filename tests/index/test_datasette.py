@@ -1,4 +1,4 @@
-"""The index as Datasette shows it: the register's full-text search and `register_status` view (migration m007),
+"""The index as Datasette shows it: the register's full-text search (migration m007) and `register_status` view,
 and metadata.yml — every table, column and canned query it names — checked against the real schema, and the
 register's status in SQL held to the answers of `read_register`."""
 
@@ -15,9 +15,10 @@ import pytest
 import sqlite_utils
 import yaml
 
+from bot.config import open_index
 from index import follow_up
 from index.filters import Filters
-from index.migrations import MIGRATIONS, m007_register_search_and_status, migrate
+from index.migrations import INDEX
 from index.register import RegisterEntry, read_register
 from index.store import DATABASE_NAME, Store
 from tests.conftest import ENVIRONMENT_COMMITTEE, ROOT, TODAY
@@ -71,10 +72,9 @@ def query_rows(rows: list[dict]) -> list[tuple]:
 
 
 @pytest.fixture
-def migrated() -> sqlite_utils.Database:
-    db = sqlite_utils.Database(memory=True)
-    migrate(db)
-    return db
+def migrated(tmp_path) -> sqlite_utils.Database:
+    """A new index as the commands open it: the index's tables and views, and the bot's tables."""
+    return open_index(tmp_path, create=True).db
 
 
 def test_every_table_and_column_in_metadata_exists(migrated):
@@ -229,10 +229,7 @@ def test_status_in_sql_follows_the_rules_of_read_register(edge_cases):
 
 def test_migration_adds_search_and_status_to_an_index_made_before_it(tmp_path):
     db = sqlite_utils.Database(tmp_path / DATABASE_NAME)
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
-    for function in MIGRATIONS[: MIGRATIONS.index(m007_register_search_and_status)]:
-        function(db)
-        db["_migrations"].insert({"name": function.__name__, "applied_at": "2025-01-01T00:00:00+00:00"})
+    INDEX.migrations.apply(db, stop_before="m007_register_search_and_status")
     minutes = Minutes(db)
     cabinet = minutes.meeting("Cabinet", "2024-01-10")
     earlier = minutes.entry(cabinet, "Bus Lanes", due="2024-02-01")
@@ -278,7 +275,7 @@ def test_register_search_follows_ingest_and_removal(sample_copy):
     ).fetchone()
     removed = {row[0] for row in db.execute("SELECT id FROM register WHERE document_id = ?", [document_id])}
 
-    store.remove(source)
+    store.documents.remove(source)
 
     assert not matching(db, "consultation report circulated") & removed
     assert not {row[0] for row in db.execute("SELECT rowid FROM register_fts")} & removed

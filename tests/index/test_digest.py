@@ -38,7 +38,7 @@ def test_overdue_entries_come_first_longest_overdue_first_and_only_the_committee
 
 def test_the_next_meeting_of_a_synced_site_sets_the_horizon(store):
     listed = [("701", dt.date(2025, 3, 4), "Cancelled"), ("702", dt.date(2025, 4, 8), "Confirmed")]
-    store.save_calendar(SITE, "9", ENVIRONMENT_COMMITTEE, listed, dt.date(2024, 1, 1), dt.date(2026, 1, 1))
+    store.calendar.save(SITE, "9", ENVIRONMENT_COMMITTEE, listed, dt.date(2024, 1, 1), dt.date(2026, 1, 1))
     due = digest(store, ENVIRONMENT_COMMITTEE, dt.date(2025, 3, 1), days=1)
     assert (due.next_meeting, due.until) == (dt.date(2025, 4, 8), dt.date(2025, 4, 8))
     assert due.horizon() == "before its next meeting on 8 April 2025"

@@ -1,14 +1,13 @@
 """The ONNX int8 backend: exported once next to the index, close to PyTorch, and used by ingest and search."""
 
 import json
-import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from index.embed import DEFAULT_MODEL, load_embedder
+from index.embed import DEFAULT_MODEL, ModelChoice, load_embedder
 from index.pipeline import ingest
 from index.search import search
 from index.store import Store
@@ -19,7 +18,7 @@ pytest.importorskip("onnxruntime")
 
 def test_onnx_backend_matches_pytorch_and_is_cached(tmp_path, embedder):
     store = Store(tmp_path / "index", create=True)
-    report = ingest([str(EXAMPLES / "environment")], store, DEFAULT_MODEL, backend="onnx")
+    report = ingest([str(EXAMPLES / "environment")], store, ModelChoice(backend="onnx"))
     assert report.added and not report.failed
     exported = tmp_path / "index" / "onnx" / "all-MiniLM-L6-v2" / "model-int8.onnx"
     assert exported.exists() and store.setting("backend") == "onnx"
@@ -43,11 +42,12 @@ def test_onnx_backend_matches_pytorch_and_is_cached(tmp_path, embedder):
         "import sys, json\n"
         "for name in ('torch', 'sentence_transformers', 'transformers'):\n"
         "    sys.modules[name] = None\n"
+        "from pathlib import Path\n"
         "from index.embed import load_embedder\n"
-        f"vector = load_embedder('{DEFAULT_MODEL}', 'onnx', {str(tmp_path / 'index')!r}).encode_question('Moorlink')\n"
+        f"prebuilt = Path({str(tmp_path / 'index' / 'onnx')!r})\n"
+        f"vector = load_embedder('{DEFAULT_MODEL}', 'onnx', prebuilt=prebuilt).encode_question('Moorlink')\n"
         "print(json.dumps(vector.tolist()))\n"
     )
-    environment = {**os.environ, "MINUTEBOOK_ONNX_DIR": str(tmp_path / "index" / "onnx")}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=environment)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert np.allclose(json.loads(result.stdout), onnx.encode_question("Moorlink"), atol=1e-6)

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import DEFAULT_MODEL
+from index.embed import ModelChoice
 from index.evaluate import (
-    DEFAULT_DATA,
-    READING,
-    REAL_MINUTES,
     EvaluationDataMissing,
     FileReading,
     Label,
@@ -33,6 +30,7 @@ from index.evaluate import (
     name_key,
     tally,
 )
+from tests.conftest import QMSUM, READING, REAL_MINUTES
 
 
 def test_passages_are_located_verbatim_modulo_whitespace():
@@ -56,15 +54,15 @@ def test_missing_data_is_one_clear_sentence(tmp_path):
 
 @pytest.fixture
 def two_meetings(tmp_path):
-    if not (DEFAULT_DATA / "queries.jsonl").exists():
+    if not (QMSUM / "queries.jsonl").exists():
         pytest.skip("../shared/eval/qmsum is not beside this checkout")
     data = tmp_path / "qmsum"
     for meeting, split in (("covid_2", "val"), ("education_10", "val")):
         (data / "docs" / split).mkdir(parents=True, exist_ok=True)
-        shutil.copy(DEFAULT_DATA / "docs" / split / f"{meeting}.txt", data / "docs" / split / f"{meeting}.txt")
+        shutil.copy(QMSUM / "docs" / split / f"{meeting}.txt", data / "docs" / split / f"{meeting}.txt")
     lines = [
         line
-        for line in (DEFAULT_DATA / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (QMSUM / "queries.jsonl").read_text(encoding="utf-8").splitlines()
         if json.loads(line)["meeting"] in {"covid_2", "education_10"}
     ]
     (data / "queries.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -72,7 +70,7 @@ def two_meetings(tmp_path):
 
 
 def test_a_small_real_run(two_meetings, embedder):
-    report = evaluate(two_meetings, "val", DEFAULT_MODEL)
+    report = evaluate(two_meetings, "val", ModelChoice())
     assert set(report.corpus) == set(report.scoped) == {"keyword", "dense", "hybrid"}
     for metrics in [*report.corpus.values(), *report.scoped.values()]:
         assert metrics.queries > 10
@@ -114,7 +112,7 @@ def real_minutes_asked(tmp_path):
 
 
 def test_real_minutes_dropped_in_as_a_folder_with_no_flags(real_minutes_asked, embedder):
-    report = evaluate_real_minutes(real_minutes_asked, DEFAULT_MODEL)
+    report = evaluate_real_minutes(real_minutes_asked, ModelChoice())
     print(format_real_report(report))
     assert report.skipped == []
     assert report.dates_from_text == report.dates_right == report.files
@@ -213,7 +211,7 @@ def reading_text_files(tmp_path):
 
 
 def test_reading_set_dropped_in_with_no_flags_is_reported_per_council(reading_text_files, embedder):
-    report = evaluate_reading(reading_text_files, DEFAULT_MODEL)
+    report = evaluate_reading(reading_text_files, ModelChoice())
     table = format_reading_report(report)
     print(table)
     assert report.skipped == []

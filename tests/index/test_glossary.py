@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import DEFAULT_MODEL
+from index.embed import ModelChoice
 from index.glossary import Entry, Expansion, expand, load_glossary
 from index.pipeline import ingest
 from index.search import search
@@ -128,7 +128,7 @@ def small_index(tmp_path_factory, embedder) -> Store:
     for name, text in MINUTES.items():
         (folder / name).write_text(text)
     store = Store(tmp_path_factory.mktemp("glossary-index"), create=True)
-    report = ingest([str(folder)], store, DEFAULT_MODEL)
+    report = ingest([str(folder)], store, ModelChoice())
     assert not report.failed, report.failed
     return store
 
@@ -163,7 +163,7 @@ def test_paraphrased_questions_on_real_parish_minutes(tmp_path, embedder):
     used to tune it) over the files they are about: how many find their passage in the top three."""
     store = Store(tmp_path, create=True)
     files = sorted({str(REAL_MINUTES / case["file"]) for case in PARAPHRASES})
-    assert not ingest(files, store, DEFAULT_MODEL).failed
+    assert not ingest(files, store, ModelChoice()).failed
     found = {True: 0, False: 0}
     for case in PARAPHRASES:
         for with_glossary in found:

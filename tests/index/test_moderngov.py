@@ -13,7 +13,7 @@ import sqlite_utils
 from bot.render import render_answer
 from index import migrations, moderngov
 from index.digest import digest
-from index.embed import DEFAULT_MODEL
+from index.embed import ModelChoice
 from index.moderngov import (
     MAX_RETRY_AFTER,
     Committee,
@@ -135,7 +135,7 @@ def test_sync_adds_published_minutes_then_only_what_changed(site, tmp_path, embe
     store = Store(tmp_path / "index", create=True)
     client = polite(site.url)
     committees = choose_committees(client.committees(), [], client.url)
-    first = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL)
+    first = sync(client, store, ModelChoice(), committees, SINCE, UNTIL)
 
     assert first.error is None
     assert first.added == [page(site, "144", "4967")] + [page(site, "201", each) for each in ("5101", "5102", "5103")]
@@ -157,7 +157,7 @@ def test_sync_adds_published_minutes_then_only_what_changed(site, tmp_path, embe
         (page(site, "201", "5101"), HIGHWAYS, "2026-01-15", "5", "Date of Next Meeting", 1),
     ]
     assert DEPOT_SECRET not in stored_text(store) and "Depot Land Disposal" not in stored_text(store)
-    sources = {row["committee_id"]: row for row in store.sources()}
+    sources = {row["committee_id"]: row for row in store.calendar.sources()}
     assert (sources["201"]["meetings"], sources["201"]["items"], sources["201"]["restricted"]) == (3, 6, 1)
     assert (sources["144"]["meetings"], sources["144"]["error"], sources["312"]["meetings"]) == (1, None, 0)
 
@@ -169,7 +169,7 @@ def test_sync_adds_published_minutes_then_only_what_changed(site, tmp_path, embe
     assert f"3. Bus Shelter Replacement Programme · {page(site, '201', '5101')}" in render_answer(answer)
 
     before = chunk_ids(store)
-    again = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL)
+    again = sync(client, store, ModelChoice(), committees, SINCE, UNTIL)
     assert (again.added, again.updated, again.removed, again.chunks) == ([], [], [], 0)
     assert again.unchanged == first.added
     assert chunk_ids(store) == before
@@ -183,7 +183,7 @@ def test_sync_adds_published_minutes_then_only_what_changed(site, tmp_path, embe
     )
     site.listed["144"] = []
     removed = []
-    changed = sync(client, store, DEFAULT_MODEL, committees, SINCE, UNTIL, lambda *message: removed.append(message))
+    changed = sync(client, store, ModelChoice(), committees, SINCE, UNTIL, lambda *message: removed.append(message))
     assert changed.updated == [page(site, "201", "5102")] and changed.added == changed.unchanged == []
     assert removed == [
         ("Audit Committee, 10 February 2026", "the site no longer lists it"),
@@ -201,14 +201,14 @@ def test_a_failure_part_way_keeps_what_was_synced(site, tmp_path, embedder):
     store = Store(tmp_path / "index", create=True)
     client = polite(site.url, retries=1)
     highways = choose_committees(client.committees(), ["201"], client.url)
-    stopped = sync(client, store, DEFAULT_MODEL, highways, SINCE, UNTIL)
+    stopped = sync(client, store, ModelChoice(), highways, SINCE, UNTIL)
     assert stopped.error == f"{site.url} answered GetMeeting with 500 Internal Server Error, 2 times: try again later."
     assert stopped.added == [page(site, "201", "5101")]
     assert [row["source"] for row in store.db["documents"].rows] == [page(site, "201", "5101")]
-    assert store.sources()[0]["error"] == stopped.error
+    assert store.calendar.sources()[0]["error"] == stopped.error
 
-    resumed = sync(client, store, DEFAULT_MODEL, highways, SINCE, UNTIL)
-    assert resumed.error is None and store.sources()[0]["error"] is None
+    resumed = sync(client, store, ModelChoice(), highways, SINCE, UNTIL)
+    assert resumed.error is None and store.calendar.sources()[0]["error"] is None
     assert (resumed.unchanged, resumed.added) == (
         [page(site, "201", "5101")],
         [page(site, "201", "5102"), page(site, "201", "5103")],
@@ -220,18 +220,18 @@ def test_a_sync_records_the_meetings_to_come_so_that_a_digest_knows_the_next_one
     store = Store(tmp_path / "index", create=True)
     client = polite(site.url)
     report = sync(
-        client, store, DEFAULT_MODEL, choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL
+        client, store, ModelChoice(), choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL
     )
 
     assert report.error is None and site.requested("GetMeeting?lMeetingId=5106") == 0, "no minutes to fetch yet"
-    assert store.next_meeting(HIGHWAYS, UNTIL) == dt.date(2026, 9, 10), "the cancelled meeting is not the next"
-    assert store.next_meeting(HIGHWAYS, dt.date(2026, 2, 1)) == dt.date(2026, 2, 12)
+    assert store.calendar.next_meeting(HIGHWAYS, UNTIL) == dt.date(2026, 9, 10), "the cancelled meeting is not the next"
+    assert store.calendar.next_meeting(HIGHWAYS, dt.date(2026, 2, 1)) == dt.date(2026, 2, 12)
     due = digest(store, HIGHWAYS, UNTIL)
     assert (due.next_meeting, due.until) == (dt.date(2026, 9, 10), dt.date(2026, 9, 10))
 
     site.listed["201"].pop()
-    sync(client, store, DEFAULT_MODEL, choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL)
-    assert store.next_meeting(HIGHWAYS, UNTIL) is None, "a meeting the site no longer lists is forgotten"
+    sync(client, store, ModelChoice(), choose_committees(client.committees(), ["201"], client.url), SINCE, UNTIL)
+    assert store.calendar.next_meeting(HIGHWAYS, UNTIL) is None, "a meeting the site no longer lists is forgotten"
 
 
 def test_a_site_without_the_web_service_is_one_sentence(site):
@@ -335,7 +335,7 @@ def test_the_migration_marks_items_already_indexed(tmp_path):
         ("Apologies for Absence", 1),
         ("Library Opening Hours", 0),
     ]
-    assert store.sources() == []
+    assert store.calendar.sources() == []
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 
 from bot.render import OCR_NOTE, citation
-from index.embed import DEFAULT_MODEL
+from index.embed import ModelChoice
 from index.parse import ParseError, parse_bytes
 from index.parse.pdf import tesseract_available
 from index.pipeline import ingest
@@ -52,7 +52,7 @@ def test_a_scanned_page_is_read_by_ocr_and_cited_as_such(tmp_path, embedder):
 
     (tmp_path / "scan.pdf").write_bytes(scan)
     store = Store(tmp_path / "index", create=True)
-    report = ingest([str(tmp_path / "scan.pdf")], store, DEFAULT_MODEL)
+    report = ingest([str(tmp_path / "scan.pdf")], store, ModelChoice())
     assert report.readings[0].ocr_pages == 1
     answer = search(store, embedder, "Who sent apologies for absence?", k=1)
     passage = answer.passages[0]

@@ -6,8 +6,9 @@ import json
 import pytest
 
 from index.filters import Filters
+from index.keywords import fts_match
 from index.search import QuestionError, content_terms, search, written_filters
-from index.store import Store, fts_match
+from index.store import Store
 from tests.conftest import ROOT
 
 QUESTIONS = [
@@ -128,7 +129,7 @@ def matching(store, match: str) -> set[int]:
 
 def test_chunk_frequencies_count_what_full_text_search_matches(store):
     words = ["councillor", "councillors", "transport", "zeppelin"]
-    counted = store.chunk_frequencies([*words, "council's"])
+    counted = store.keywords.frequencies([*words, "council's"])
     assert {word: counted[word] for word in words} == {word: len(matching(store, fts_match([word]))) for word in words}
     assert counted["councillor"] == counted["councillors"] > 0 and counted["zeppelin"] == 0
     # "council's" is searched as the phrase "council s": its count is that of the rarer word, an upper bound.
@@ -139,12 +140,12 @@ def test_chunk_frequencies_count_what_full_text_search_matches(store):
 
 def test_keyword_search_keeps_to_the_rarest_terms_when_common_ones_would_cost_too_much(store, monkeypatch):
     """In a large index a word in many chunks is left out of keyword search; here the limit is lowered instead."""
-    frequencies = store.chunk_frequencies(["minibus", "transport"])
+    frequencies = store.keywords.frequencies(["minibus", "transport"])
     assert 0 < frequencies["minibus"] < frequencies["transport"]
 
     def found(limit: int) -> set[int]:
-        monkeypatch.setattr("index.store.KEYWORD_POSTINGS", limit)
-        return {chunk_id for chunk_id, _ in store.keyword_search(["transport", "minibus"], 500, Filters())}
+        monkeypatch.setattr("index.keywords.KEYWORD_POSTINGS", limit)
+        return {chunk_id for chunk_id, _ in store.keywords.search(["transport", "minibus"], 500, Filters())}
 
     assert found(10_000) == matching(store, '"transport" OR "minibus"')
     assert found(frequencies["minibus"]) == matching(store, '"minibus"')

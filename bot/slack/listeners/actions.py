@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from .. import blocks
-from ..answering import Answerer, today
+from ..answering import Answerer
 
 
 def register(app: App, answerer: Answerer) -> None:
@@ -28,7 +28,7 @@ def register(app: App, answerer: Answerer) -> None:
             respond(response_type="ephemeral", replace_original=False, text="That answer can no longer be found.")
             return
         channel = body["channel"]["id"]
-        message = blocks.answer_message(saved.answer, saved.id, today(), shared_by=body["user"]["id"])
+        message = blocks.answer_message(saved.answer, saved.id, answerer.clock.today(), shared_by=body["user"]["id"])
         client.chat_postMessage(channel=channel, unfurl_links=False, **message)
         respond(response_type="ephemeral", replace_original=True, text="Shared in the channel.")
 
@@ -44,7 +44,7 @@ def register(app: App, answerer: Answerer) -> None:
                 text="That agenda item is no longer in the index: it was removed or read again since. Ask again.",
             )
             return
-        client.views_open(trigger_id=body["trigger_id"], view=blocks.item_view(item, today()))
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.item_view(item, answerer.clock.today()))
 
 
 def record(answerer: Answerer, action: dict, body: dict, respond: Respond, helpful: bool) -> None:

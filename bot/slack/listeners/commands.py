@@ -17,7 +17,7 @@ from index.search import FILTER_VALUE, TERM, filter_value, written_filters
 
 from ...config import Settings
 from .. import blocks
-from ..answering import Answerer, question_from_slack, today
+from ..answering import Answerer, question_from_slack
 from .replies import NOT_HERE, answer_or_apology, delivered, reply_to
 
 COMMITTEE_GIVEN = re.compile(r"^committee:\s*" + FILTER_VALUE.format(bare=".+") + "$", re.IGNORECASE)
@@ -52,7 +52,7 @@ class Subcommand:
 
 def _promises(request: Request) -> dict:
     saved = request.answerer.ask_register(request.text, request.user_id, request.channel_id)
-    return blocks.saved_answer_message(saved, today())
+    return blocks.saved_answer_message(saved, request.answerer.clock.today())
 
 
 def _channel(request: Request) -> dict:

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from index.search import QuestionError
 
 from .. import blocks
-from ..answering import Answerer, question_from_slack, today
+from ..answering import Answerer, question_from_slack
 from ..errors import SLACK_FAILURES, failure_reason
 
 APOLOGY = "Sorry, something went wrong while I was searching the minutes. The error has been logged; please try again."
@@ -39,7 +39,7 @@ def reply_to(
     """The message that answers `question`, posted in `thread_ts` of `channel` (and read with the question answered
     there before it): from the register when it asks about promises, else from the minutes."""
     saved = answerer.ask(question, user, channel, thread_ts=thread_ts, viewed=viewed)
-    return blocks.saved_answer_message(saved, today(), shareable=shareable)
+    return blocks.saved_answer_message(saved, answerer.clock.today(), shareable=shareable)
 
 
 def answer_question(answerer: Answerer, client: WebClient, logger: Logger, event: dict, thread_ts: str | None) -> None:
