@@ -23,8 +23,6 @@ from .schedule import Schedule, ScheduleError, configured_timezone, parse_schedu
 
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
-
-
 BACKENDS = ("torch", "onnx")
 DEFAULT_INDEX_DIR = "data"
 HEALTH_PATH = "/healthz"  # where `minutebook serve --http` says it is healthy, and `minutebook health` asks
@@ -51,6 +49,7 @@ class Clock:
 
 
 def load_clock(environ: Mapping[str, str] = os.environ) -> Clock:
+    """The council's clock, for the commands; the bot's comes with its settings (`Jobs.clock`)."""
     try:
         return Clock(configured_timezone(environ))
     except ScheduleError as error:

@@ -1,7 +1,7 @@
 """The bot's own tables, as a migration set of their own beside the index's (index/migrations.py): answers and
 their feedback, channels tied to committees, watches and what they have seen, and the messages posted unasked.
 
-Indexes made before 5 December 2026 had these tables from the index's migrations m002, m008, m009 and m010; they
+Indexes made before 7 December 2026 had these tables from the index's migrations m002, m008, m009 and m010; they
 are recorded as this set's first four, and nothing is made twice."""
 
 from __future__ import annotations

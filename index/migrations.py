@@ -16,7 +16,7 @@ from sqlite_utils.migrations import Migrations
 from .dates import utc_timestamp
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-# Where versions before 5 December 2026 recorded their migrations. It is kept, with a last entry that no such
+# Where versions before 7 December 2026 recorded their migrations. It is kept, with a last entry that no such
 # version knows, so that one of them refuses this database in a sentence instead of misreading it.
 LEGACY_TABLE = "_migrations"
 LEGACY_LAST = "m012_recorded_by_sqlite_utils"
@@ -65,7 +65,7 @@ class Schema:
 
 
 def legacy_applied(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """The migrations an index made before 5 December 2026 recorded in `_migrations`, and when, in order."""
+    """The migrations an index made before 7 December 2026 recorded in `_migrations`, and when, in order."""
     if not db[LEGACY_TABLE].exists():
         return []
     return db.execute(f"SELECT name, applied_at FROM {LEGACY_TABLE} ORDER BY applied_at, name").fetchall()
