@@ -128,7 +128,7 @@ class Store:
                 copy.close()
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"Cannot back up the index into '{target}' ({error}): check that folder.") from None
-        backup = Store(target)
+        backup = Store(target, approximate_above=self._vector_file.approximate_above)
         backup.sync_vectors()
         return backup
 
